@@ -1,0 +1,3 @@
+// Package syncx provides shared-memory synchronisation primitives that
+// complement the standard sync package.
+package syncx
