@@ -1,0 +1,231 @@
+package syncx_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/concurkit/concur/syncx"
+)
+
+// mutexMustPanic runs f and fails the test unless f panics with a message
+// containing want.
+func mutexMustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		v := recover()
+		if v == nil {
+			t.Fatalf("no panic, want %q", want)
+		}
+		msg, _ := v.(string)
+		if !strings.HasPrefix(msg, "syncx: ") || !strings.Contains(msg, want) {
+			t.Fatalf("panic %v, want a syncx: message containing %q", v, want)
+		}
+	}()
+	f()
+}
+
+func TestMutexZeroValue(t *testing.T) {
+	var m syncx.Mutex
+	if !m.TryLock() {
+		t.Fatal("TryLock of the zero Mutex failed")
+	}
+	if m.TryLock() {
+		t.Fatal("TryLock of a locked Mutex succeeded")
+	}
+	m.Unlock()
+	m.Lock()
+	m.Unlock()
+	if err := m.LockContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Unlock()
+}
+
+func TestMutexMisusePanics(t *testing.T) {
+	var m syncx.Mutex
+	mutexMustPanic(t, "unlock of unlocked Mutex", m.Unlock)
+	m.Lock()
+	m.Unlock()
+	mutexMustPanic(t, "unlock of unlocked Mutex", m.Unlock)
+	// The panic leaves the mutex usable.
+	m.Lock()
+	m.Unlock()
+}
+
+func TestMutexLockContextAlreadyDone(t *testing.T) {
+	var m syncx.Mutex
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.LockContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("LockContext(done ctx) = %v, want Canceled", err)
+	}
+	if !m.TryLock() {
+		t.Fatal("a failed LockContext left the mutex locked")
+	}
+}
+
+func TestMutexLockContextTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var m syncx.Mutex
+		m.Lock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := m.LockContext(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("LockContext = %v, want DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("LockContext gave up after %v, want 1s", d)
+		}
+		m.Unlock()
+		if !m.TryLock() {
+			t.Fatal("lock not free after the cancelled waiter left")
+		}
+	})
+}
+
+// TestMutexFIFO checks that Unlock hands the lock to waiters in arrival
+// order.
+func TestMutexFIFO(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var m syncx.Mutex
+		m.Lock()
+		var order []int
+		for i := range 5 {
+			go func() {
+				m.Lock()
+				order = append(order, i)
+				m.Unlock()
+			}()
+			synctest.Wait() // i is queued before i+1 starts
+		}
+		m.Unlock()
+		synctest.Wait()
+		for i, v := range order {
+			if i != v {
+				t.Fatalf("waiters served in order %v, want arrival order", order)
+			}
+		}
+		if len(order) != 5 {
+			t.Fatalf("%d of 5 waiters served", len(order))
+		}
+	})
+}
+
+// TestMutexStressCancel hammers one Mutex from many goroutines that use Lock,
+// TryLock and LockContext with contexts cancelled at random moments by other
+// goroutines, so that cancellations race hand-overs. Mutual exclusion is
+// checked in every critical section; at the end the lock must be free. A
+// lost hand-over shows as a deadlock (reported by the bubble), a duplicated
+// one as two goroutines inside the critical section.
+func TestMutexStressCancel(t *testing.T) {
+	const goroutines, iters = 1000, 20
+	synctest.Test(t, func(t *testing.T) {
+		var (
+			m                syncx.Mutex
+			inside           atomic.Int32
+			plain            int // guarded by m; the race detector checks it too
+			acquired, gaveUp atomic.Int64
+			wg               sync.WaitGroup
+			mutexCheckInside = func() {
+				if n := inside.Add(1); n != 1 {
+					t.Errorf("%d goroutines hold the Mutex", n)
+				}
+				plain++
+				runtime.Gosched()
+				inside.Add(-1)
+			}
+		)
+		for g := range goroutines {
+			wg.Go(func() {
+				r := rand.New(rand.NewPCG(uint64(g), 1))
+				for range iters {
+					switch r.IntN(4) {
+					case 0:
+						m.Lock()
+					case 1:
+						if !m.TryLock() {
+							continue
+						}
+					default:
+						ctx, cancel := context.WithCancel(context.Background())
+						spins := r.IntN(4)
+						go func() {
+							for range spins {
+								runtime.Gosched()
+							}
+							cancel()
+						}()
+						if err := m.LockContext(ctx); err != nil {
+							gaveUp.Add(1)
+							continue
+						}
+					}
+					acquired.Add(1)
+					mutexCheckInside()
+					m.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if int64(plain) != acquired.Load() {
+			t.Errorf("counter %d, want %d", plain, acquired.Load())
+		}
+		if !m.TryLock() {
+			t.Fatal("lock not free at the end")
+		}
+		t.Logf("acquired %d, gave up %d", acquired.Load(), gaveUp.Load())
+	})
+}
+
+// TestMutexNoLostWakeup races Unlock against Lock with no cancellation and
+// no bubble, under real scheduling: every goroutine must finish.
+func TestMutexNoLostWakeup(t *testing.T) {
+	var m syncx.Mutex
+	var wg sync.WaitGroup
+	n := 0
+	for range 8 {
+		wg.Go(func() {
+			for range 2000 {
+				m.Lock()
+				n++
+				m.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if n != 8*2000 {
+		t.Fatalf("n = %d", n)
+	}
+}
+
+func BenchmarkMutexUncontended(b *testing.B) {
+	var m syncx.Mutex
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Lock()
+		m.Unlock()
+	}
+}
+
+func BenchmarkMutexContended(b *testing.B) {
+	var m syncx.Mutex
+	n := 0
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Lock()
+			n++
+			m.Unlock()
+		}
+	})
+}
