@@ -1,0 +1,46 @@
+package syncx_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/concurkit/concur/syncx"
+)
+
+func ExampleMutex() {
+	var (
+		mu    syncx.Mutex // the zero value is an unlocked mutex
+		count int
+		wg    sync.WaitGroup
+	)
+	for range 100 {
+		wg.Go(func() {
+			mu.Lock()
+			count++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	fmt.Println(count)
+	// Output: 100
+}
+
+// LockContext gives up when its context ends, and then holds nothing.
+func ExampleMutex_LockContext() {
+	var mu syncx.Mutex
+	mu.Lock() // somebody holds the lock for a long time
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := mu.LockContext(ctx); err != nil {
+		fmt.Println("gave up:", err)
+	}
+
+	mu.Unlock()
+	fmt.Println("free again:", mu.TryLock())
+	// Output:
+	// gave up: context deadline exceeded
+	// free again: true
+}
