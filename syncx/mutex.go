@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A Mutex is a mutual exclusion lock whose Lock can be abandoned through a
@@ -15,21 +16,25 @@ import (
 // the Go memory model, the n'th call to Unlock synchronizes before the m'th
 // successful Lock, LockContext or TryLock returns, for any n < m.
 //
-// Waiting goroutines are served in arrival order: Unlock hands the lock
-// directly to the longest waiting goroutine, so no waiter starves. A
-// goroutine blocked in Lock or LockContext is durably blocked in the sense of
-// testing/synctest.
+// Waiting goroutines queue in arrival order, and Unlock wakes the first. As
+// in sync.Mutex, a woken waiter competes with goroutines that are just
+// arriving, which keeps the lock busy instead of idle while a waiter is being
+// scheduled; a waiter that has lost that race several times, or waited more
+// than a millisecond, is handed the lock directly by the next Unlock, so no
+// waiter starves. A goroutine blocked in Lock or LockContext is durably
+// blocked in the sense of testing/synctest.
 type Mutex struct {
 	_ noCopy
 
-	// state is mutexLocked, optionally with mutexQueued. The fast paths are
-	// a single compare-and-swap on it; everything else happens under mu.
+	// state holds mutexLocked and mutexQueued. The uncontended paths are a
+	// single compare-and-swap on it; queueing and waking happen under mu.
 	//
-	// Invariant (under mu): mutexQueued is set if and only if q is not
-	// empty, and then mutexLocked is set too, because the lock is only ever
-	// released while nobody waits (otherwise it is handed over). Hence the
-	// lock is free exactly when state == 0, which is what makes TryLock
-	// exact.
+	// Invariant (under mu): mutexQueued is set iff q is not empty. A waiter
+	// sets it with a CAS on the exact locked state it saw, so the holder's
+	// fast-path Unlock (a CAS from mutexLocked alone) either came first, and
+	// the waiter retries, or fails and takes the slow path, which needs mu
+	// and therefore sees the waiter. The lock is free iff mutexLocked is
+	// clear, whatever the queue.
 	state atomic.Int32
 	mu    sync.Mutex
 	q     mutexQueue
@@ -38,6 +43,17 @@ type Mutex struct {
 const (
 	mutexLocked int32 = 1 << iota
 	mutexQueued
+
+	// A woken waiter that was overtaken this many times, or has waited this
+	// long, is handed the lock directly (the count matters in a synctest
+	// bubble, where time stands still while goroutines run).
+	mutexMaxOvertakes = 4
+	mutexMaxWait      = time.Millisecond
+
+	// Rounds of busy-waiting before a goroutine queues: a critical section
+	// is often shorter than parking and waking a goroutine.
+	mutexSpinRounds = 4
+	mutexSpinLoads  = 32
 )
 
 // Lock locks m. If the lock is already in use, the calling goroutine blocks
@@ -53,15 +69,23 @@ func (m *Mutex) Lock() {
 // when m is locked at that moment; it never fails because of contention
 // alone.
 func (m *Mutex) TryLock() bool {
-	return m.state.CompareAndSwap(0, mutexLocked)
+	for {
+		s := m.state.Load()
+		if s&mutexLocked != 0 {
+			return false
+		}
+		if m.state.CompareAndSwap(s, s|mutexLocked) {
+			return true
+		}
+	}
 }
 
 // LockContext locks m, blocking until the mutex is available or ctx is done,
 // whichever happens first. It returns nil when it has locked m. Otherwise it
-// returns ctx.Err() and m is not held by the caller: a hand-over that raced
-// the cancellation is passed on to the next waiter. If ctx is already done
-// when LockContext is called, it fails without taking the lock even if m is
-// free.
+// returns ctx.Err() and m is not held by the caller: a hand-over or wake-up
+// that raced the cancellation is passed on to the next waiter. If ctx is
+// already done when LockContext is called, it fails without taking the lock
+// even if m is free.
 func (m *Mutex) LockContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -72,8 +96,7 @@ func (m *Mutex) LockContext(ctx context.Context) error {
 	return m.lockSlow(ctx)
 }
 
-// Unlock unlocks m. It panics if m is not locked. If goroutines are waiting,
-// the longest waiting one receives the lock.
+// Unlock unlocks m. It panics if m is not locked.
 func (m *Mutex) Unlock() {
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
@@ -81,53 +104,98 @@ func (m *Mutex) Unlock() {
 	m.unlockSlow()
 }
 
-// lockSlow queues the caller and waits to be handed the lock. ctx may be nil
+// spinLock tries to take the lock while it is free, briefly busy-waiting for
+// a holder that is probably about to release it.
+func (m *Mutex) spinLock() bool {
+	for range mutexSpinRounds {
+		if m.TryLock() {
+			return true
+		}
+		for range mutexSpinLoads {
+			if m.state.Load()&mutexLocked == 0 {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// lockSlow competes for the lock, queueing between attempts. ctx may be nil
 // for Lock.
 func (m *Mutex) lockSlow(ctx context.Context) error {
-	m.mu.Lock()
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
+	var w *mutexWaiter
+	var since time.Time
+	overtaken := 0
 	for {
-		s := m.state.Load()
-		if s == 0 {
-			if m.state.CompareAndSwap(0, mutexLocked) {
-				m.mu.Unlock()
-				return nil
+		if m.spinLock() {
+			return nil
+		}
+		m.mu.Lock()
+		for {
+			s := m.state.Load()
+			if s&mutexLocked == 0 {
+				if m.state.CompareAndSwap(s, s|mutexLocked) {
+					m.mu.Unlock()
+					return nil
+				}
+				continue
+			}
+			if s&mutexQueued != 0 || m.state.CompareAndSwap(s, s|mutexQueued) {
+				break
+			}
+		}
+		// A fresh channel for every wait: a closed one cannot be reused.
+		if w == nil {
+			w = &mutexWaiter{}
+			since = time.Now()
+		}
+		w.ch, w.woken = make(chan struct{}), false
+		if w.starving {
+			m.q.pushFront(w) // it keeps its place at the head
+		} else {
+			m.q.pushBack(w)
+		}
+		m.mu.Unlock()
+
+		select {
+		case <-w.ch:
+			if w.granted {
+				return nil // handed over
+			}
+			// Woken to compete. If we lose again, we become starving and
+			// the next Unlock hands the lock to us.
+			overtaken++
+			if overtaken >= mutexMaxOvertakes || time.Since(since) >= mutexMaxWait {
+				w.starving = true
 			}
 			continue
+		case <-done:
 		}
-		// Announce the waiter with a CAS on the exact locked state seen, so
-		// that the holder's fast-path Unlock (a CAS from mutexLocked) either
-		// happened before — and we retry — or fails and takes the slow path,
-		// which needs mu and will therefore see us in the queue.
-		if s&mutexQueued != 0 || m.state.CompareAndSwap(s, s|mutexQueued) {
-			break
+		m.mu.Lock()
+		switch {
+		case w.granted:
+			// Unlock handed us the lock while ctx was ending. We report
+			// the cancellation, so release it as Unlock would.
+			m.releaseLocked()
+		case w.woken:
+			// We were woken to compete but leave instead: pass the wake-up
+			// on, or a waiter could sleep while the lock is free.
+			if m.state.Load()&mutexLocked == 0 {
+				m.wakeLocked()
+			}
+		default:
+			m.q.remove(w)
+			if m.q.empty() {
+				m.state.And(^mutexQueued)
+			}
 		}
+		m.mu.Unlock()
+		return ctx.Err()
 	}
-	w := &mutexWaiter{ch: make(chan struct{})}
-	m.q.pushBack(w)
-	m.mu.Unlock()
-
-	if ctx == nil {
-		<-w.ch
-		return nil
-	}
-	select {
-	case <-w.ch:
-		return nil
-	case <-ctx.Done():
-	}
-	m.mu.Lock()
-	if w.granted {
-		// Unlock handed us the lock while ctx was ending. We report the
-		// cancellation, so pass the lock on as if we had unlocked it.
-		m.handOffLocked()
-	} else {
-		m.q.remove(w)
-		if m.q.empty() {
-			m.state.And(^mutexQueued)
-		}
-	}
-	m.mu.Unlock()
-	return ctx.Err()
 }
 
 func (m *Mutex) unlockSlow() {
@@ -136,23 +204,46 @@ func (m *Mutex) unlockSlow() {
 		m.mu.Unlock()
 		panic("syncx: unlock of unlocked Mutex")
 	}
-	m.handOffLocked()
+	m.releaseLocked()
 	m.mu.Unlock()
 }
 
-// handOffLocked releases the lock held by the caller: to the first waiter if
-// there is one (the state stays locked), otherwise by clearing the state.
-// m.mu must be held.
-func (m *Mutex) handOffLocked() {
-	w := m.q.popFront()
+// releaseLocked releases the lock held by the caller: straight to the first
+// waiter if it is starving (the state stays locked), otherwise by clearing
+// mutexLocked and waking the first waiter to compete. m.mu must be held.
+// While the lock is held only its holder changes the state (every other
+// writer either needs mu or CASes from an unlocked state), so plain stores
+// are safe here.
+func (m *Mutex) releaseLocked() {
+	w := m.q.head
+	if w != nil && w.starving {
+		m.q.remove(w)
+		if m.q.empty() {
+			m.state.Store(mutexLocked)
+		}
+		w.grant()
+		return
+	}
 	if w == nil {
 		m.state.Store(0)
 		return
 	}
-	if m.q.empty() {
-		m.state.Store(mutexLocked)
+	m.state.Store(mutexQueued)
+	m.wakeLocked()
+}
+
+// wakeLocked wakes the first waiter, if any, to compete for the lock. m.mu
+// must be held.
+func (m *Mutex) wakeLocked() {
+	w := m.q.popFront()
+	if w == nil {
+		return
 	}
-	w.grant()
+	if m.q.empty() {
+		m.state.And(^mutexQueued)
+	}
+	w.woken = true
+	close(w.ch)
 }
 
 // mutexWaiter is one goroutine blocked in a Mutex, RWMutex or Cond. It waits
@@ -165,6 +256,8 @@ type mutexWaiter struct {
 	granted    bool   // set, under the owner's mutex, when it leaves the queue by grant
 	reader     bool   // RWMutex only: waits for a read lock
 	seq        uint64 // RWMutex only: arrival order across its two queues
+	woken      bool   // Mutex only: left the queue to compete for the lock
+	starving   bool   // Mutex only: to be handed the lock directly
 }
 
 // grant tells w that it was given what it waited for. The caller has removed
@@ -191,6 +284,17 @@ func (q *mutexQueue) pushBack(w *mutexWaiter) {
 		q.tail.next = w
 	}
 	q.tail = w
+	q.len++
+}
+
+func (q *mutexQueue) pushFront(w *mutexWaiter) {
+	w.prev, w.next = nil, q.head
+	if q.head == nil {
+		q.tail = w
+	} else {
+		q.head.prev = w
+	}
+	q.head = w
 	q.len++
 }
 

@@ -187,6 +187,100 @@ func TestMutexStressCancel(t *testing.T) {
 	})
 }
 
+// TestMutexCancelRacesWakeup cancels the first waiter just before Unlock
+// wakes it, so that it is typically woken and cancelled at once. It must pass
+// the wake-up on to the next waiter, or that one sleeps while the lock is
+// free and the bubble reports a deadlock.
+func TestMutexCancelRacesWakeup(t *testing.T) {
+	for range 200 {
+		synctest.Test(t, func(t *testing.T) {
+			var m syncx.Mutex
+			m.Lock()
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				if m.LockContext(ctx) == nil {
+					m.Unlock()
+				}
+			}()
+			synctest.Wait()
+			go func() { m.Lock(); m.Unlock() }()
+			synctest.Wait()
+			cancel()
+			m.Unlock()
+			synctest.Wait()
+			if !m.TryLock() {
+				t.Fatal("lock not free at the end")
+			}
+		})
+	}
+}
+
+// TestMutexCancelRacesHandOff makes a waiter starving (woken after waiting
+// more than a millisecond of fake time, then overtaken), so that the next
+// Unlock hands the lock to it directly, and cancels it just before that
+// Unlock. A waiter handed the lock while cancelled must release it, or the
+// lock is lost and the goroutine queued behind it deadlocks.
+func TestMutexCancelRacesHandOff(t *testing.T) {
+	overtaken := 0
+	for range 200 {
+		synctest.Test(t, func(t *testing.T) {
+			var m syncx.Mutex
+			m.Lock()
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				if m.LockContext(ctx) == nil {
+					m.Unlock()
+				}
+			}()
+			synctest.Wait()
+			time.Sleep(2 * time.Millisecond)
+			m.Unlock()
+			if !m.TryLock() { // the waiter won; nothing to test this time
+				cancel()
+				return
+			}
+			overtaken++
+			synctest.Wait()
+			go func() { m.Lock(); m.Unlock() }()
+			synctest.Wait()
+			cancel()
+			m.Unlock()
+			synctest.Wait()
+			if !m.TryLock() {
+				t.Fatal("lock not free at the end")
+			}
+		})
+	}
+	if overtaken == 0 {
+		t.Fatal("the waiter was never overtaken; the test tested nothing")
+	}
+}
+
+// TestMutexNoStarvation: goroutines that re-lock in a tight loop would
+// overtake a woken waiter forever if it had to win a race to get the lock;
+// after a few lost races it must be handed the lock. The hammering
+// goroutines stop only once the waiter got through, so starvation shows as
+// a hang.
+func TestMutexNoStarvation(t *testing.T) {
+	var m syncx.Mutex
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for !stop.Load() {
+				m.Lock()
+				m.Unlock()
+			}
+		})
+	}
+	for range 50 {
+		m.Lock()
+		m.Unlock()
+	}
+	stop.Store(true)
+	wg.Wait()
+}
+
 // TestMutexNoLostWakeup races Unlock against Lock with no cancellation and
 // no bubble, under real scheduling: every goroutine must finish.
 func TestMutexNoLostWakeup(t *testing.T) {
