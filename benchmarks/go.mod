@@ -3,3 +3,5 @@ module github.com/concurkit/concur/benchmarks
 go 1.25
 
 replace github.com/concurkit/concur => ../
+
+require github.com/concurkit/concur v0.0.0-00010101000000-000000000000
