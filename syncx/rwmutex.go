@@ -209,7 +209,27 @@ func (rw *RWMutex) gate(nw, n int) int64 {
 	return 0
 }
 
+// spin busy-waits briefly for the lock to become available to try, which
+// is much cheaper than queueing when critical sections are short.
+// busy is the part of the state that must be clear for try to succeed.
+func (rw *RWMutex) spin(try func() bool, busy int64) bool {
+	for range mutexSpinRounds {
+		if try() {
+			return true
+		}
+		for range mutexSpinLoads {
+			if rw.state.Load()&busy == 0 {
+				break
+			}
+		}
+	}
+	return false
+}
+
 func (rw *RWMutex) lockSlow(ctx context.Context) error {
+	if rw.spin(rw.TryLock, -1) {
+		return nil
+	}
 	rw.mu.Lock()
 	for {
 		s := rw.state.Load()
@@ -234,15 +254,9 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 
 func (rw *RWMutex) rlockSlow(ctx context.Context) error {
 	// Other readers changing the count make the fast path's CAS fail; that
-	// is no reason to queue.
-	for {
-		s := rw.state.Load()
-		if s&(rwWriter|rwGate) != 0 {
-			break
-		}
-		if rw.state.CompareAndSwap(s, s+rwReader) {
-			return nil
-		}
+	// is no reason to queue, and TryRLock retries on exactly that.
+	if rw.spin(rw.TryRLock, rwWriter|rwGate) {
+		return nil
 	}
 	rw.mu.Lock()
 	for {
