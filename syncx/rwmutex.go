@@ -145,8 +145,11 @@ func (rw *RWMutex) Unlock() {
 // depending on the policy, while writers (WriterPreferring) or any earlier
 // arrivals (Fair) wait.
 func (rw *RWMutex) RLock() {
-	if s := rw.state.Load(); s&(rwWriter|rwGate) != 0 || !rw.state.CompareAndSwap(s, s+rwReader) {
-		rw.rlockSlow(nil)
+	// Optimistically count ourselves in with one atomic add, which unlike a
+	// compare-and-swap cannot fail because other readers come and go. If a
+	// writer holds or the gate is closed, rlockBackOff takes the count back.
+	if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
+		rw.rlockBackOff(nil)
 	}
 }
 
@@ -173,10 +176,10 @@ func (rw *RWMutex) RLockContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s := rw.state.Load(); s&(rwWriter|rwGate) == 0 && rw.state.CompareAndSwap(s, s+rwReader) {
+	if rw.state.Add(rwReader)&(rwWriter|rwGate) == 0 {
 		return nil
 	}
-	return rw.rlockSlow(ctx)
+	return rw.rlockBackOff(ctx)
 }
 
 // RUnlock undoes a single RLock. It panics if rw is not locked for reading.
@@ -250,6 +253,17 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 	rw.wq.pushBack(w)
 	rw.mu.Unlock()
 	return rw.wait(ctx, w)
+}
+
+// rlockBackOff undoes the optimistic count of RLock and RLockContext and
+// takes the slow path. While counted, the reader may have made a grant of the
+// lock to a writer fail (the writer saw a reader); undoing the count as
+// RUnlock does runs the grant that the reader prevented. The transient count
+// is never visible to TryLock as a spurious failure: it only happens while a
+// writer holds the lock or waits for it, when TryLock fails anyway.
+func (rw *RWMutex) rlockBackOff(ctx context.Context) error {
+	rw.RUnlock()
+	return rw.rlockSlow(ctx)
 }
 
 func (rw *RWMutex) rlockSlow(ctx context.Context) error {
