@@ -112,8 +112,9 @@ func (rw *RWMutex) Lock() {
 }
 
 // TryLock tries to lock rw for writing and reports whether it succeeded. It
-// fails only if rw is held at that moment or goroutines are already queued
-// for it (they are served first); never because of contention alone.
+// fails only if rw is held at that moment (possibly by a reader whose RLock is
+// under way, as with sync.RWMutex) or goroutines are already queued for it
+// (they are served first); never because of contention alone.
 func (rw *RWMutex) TryLock() bool {
 	return rw.state.CompareAndSwap(0, rwWriter)
 }
@@ -258,9 +259,9 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 // rlockBackOff undoes the optimistic count of RLock and RLockContext and
 // takes the slow path. While counted, the reader may have made a grant of the
 // lock to a writer fail (the writer saw a reader); undoing the count as
-// RUnlock does runs the grant that the reader prevented. The transient count
-// is never visible to TryLock as a spurious failure: it only happens while a
-// writer holds the lock or waits for it, when TryLock fails anyway.
+// RUnlock does runs the grant that the reader prevented. To TryLock, the
+// transient count looks like a reader holding the lock for a moment, which is
+// a legitimate outcome while that RLock is under way.
 func (rw *RWMutex) rlockBackOff(ctx context.Context) error {
 	rw.RUnlock()
 	return rw.rlockSlow(ctx)
