@@ -18,8 +18,11 @@
 //
 // Mutex guards state that one goroutine at a time may touch. Use it as
 // sync.Mutex, and use LockContext when a caller must be able to give up
-// (a request that times out while a slow holder runs). Waiters are served in
-// arrival order.
+// (a request that times out while a slow holder runs). Like sync.Mutex it
+// lets a running goroutine take a just-released lock before a waiter that is
+// still being woken, which keeps throughput up under contention, and hands
+// the lock directly to a waiter that has lost that race a few times, so no
+// waiter starves.
 //
 // RWMutex lets many readers share the lock while a writer has it alone. It
 // pays off only when reads dominate and critical sections are long enough
