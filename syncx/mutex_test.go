@@ -281,6 +281,37 @@ func TestMutexNoStarvation(t *testing.T) {
 	wg.Wait()
 }
 
+// TestMutexStressRealTimeouts: like TestMutexStressCancel, but outside a
+// bubble, with real timers of a few microseconds ending the waits.
+func TestMutexStressRealTimeouts(t *testing.T) {
+	var m syncx.Mutex
+	var inside atomic.Int32
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(g), 6))
+			for range 100 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(r.IntN(20))*time.Microsecond)
+				err := m.LockContext(ctx)
+				cancel()
+				if err != nil {
+					continue
+				}
+				if n := inside.Add(1); n != 1 {
+					t.Errorf("%d goroutines hold the Mutex", n)
+				}
+				runtime.Gosched()
+				inside.Add(-1)
+				m.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if !m.TryLock() {
+		t.Fatal("lock not free at the end")
+	}
+}
+
 // TestMutexNoLostWakeup races Unlock against Lock with no cancellation and
 // no bubble, under real scheduling: every goroutine must finish.
 func TestMutexNoLostWakeup(t *testing.T) {
