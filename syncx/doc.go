@@ -76,10 +76,10 @@
 // goroutine waits on syncx primitives, and fake time advances to the next
 // deadline of a context.WithTimeout. Code that uses syncx instead of
 // sync.Mutex and sync.RWMutex can therefore be tested with fake time and
-// without sleeps. The channels behind those waits are created per wait, so a
-// primitive may be used by one bubble after another; as for any channel, a
-// primitive must not be shared between a bubble and goroutines outside it
-// while goroutines of the bubble wait on it.
+// without sleeps. The waits block on channels that belong to the bubble in
+// which they were made, so, as with any channel, a primitive must not be
+// shared between a bubble and goroutines outside it (or another bubble)
+// while it is in use.
 //
 // # Misuse
 //
