@@ -1,7 +1,10 @@
 module github.com/concurkit/concur/benchmarks
 
-go 1.25
+go 1.26.0
 
 replace github.com/concurkit/concur => ../
 
-require github.com/concurkit/concur v0.0.0-00010101000000-000000000000
+require (
+	github.com/concurkit/concur v0.0.0-00010101000000-000000000000
+	golang.org/x/sync v0.24.0
+)

@@ -252,3 +252,22 @@ func TestBarrierActionPanic(t *testing.T) {
 func TestBarrierMisusePanics(t *testing.T) {
 	semExpectPanic(t, "NewBarrier(0)", func() { syncx.NewBarrier(0, nil) })
 }
+
+// One op is a round of 8 parties.
+func BenchmarkBarrier(b *testing.B) {
+	bar := syncx.NewBarrier(8, nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range b.N {
+				if _, err := bar.Await(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

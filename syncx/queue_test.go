@@ -269,3 +269,25 @@ func TestQueueCancellationStorm(t *testing.T) {
 		}
 	}
 }
+
+// One producer and one consumer pass values through a queue of 64.
+func BenchmarkQueue(b *testing.B) {
+	q := syncx.NewQueue[int](64)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range b.N {
+			if err := q.Put(ctx, i); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	for range b.N {
+		if _, err := q.Take(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wg.Wait()
+}

@@ -395,3 +395,52 @@ func semExpectPanic(t *testing.T, name string, f func()) {
 	}()
 	f()
 }
+
+func BenchmarkSemaphore(b *testing.B) {
+	s := syncx.NewSemaphore(1)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Acquire(ctx, 1); err != nil {
+			b.Fatal(err)
+		}
+		s.Release(1)
+	}
+}
+
+func BenchmarkSemaphoreTryAcquire(b *testing.B) {
+	s := syncx.NewSemaphore(1)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if s.TryAcquire(1) {
+				s.Release(1)
+			}
+		}
+	})
+}
+
+// 64 goroutines share 1 permit; the benchmark in ../benchmarks compares this
+// with golang.org/x/sync/semaphore.
+func BenchmarkSemaphoreContended64(b *testing.B) {
+	s := syncx.NewSemaphore(1)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var wg sync.WaitGroup
+	for g := range 64 {
+		n := b.N / 64
+		if g < b.N%64 {
+			n++
+		}
+		wg.Go(func() {
+			for range n {
+				if err := s.Acquire(ctx, 1); err != nil {
+					b.Error(err)
+					return
+				}
+				s.Release(1)
+			}
+		})
+	}
+	wg.Wait()
+}
