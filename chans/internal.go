@@ -1,0 +1,52 @@
+package chans
+
+import "context"
+
+// send delivers v on out unless ctx ends first; it reports whether v was sent.
+// Every blocking send in the package goes through a select like this one, so
+// that no goroutine outlives a cancelled context just because nobody reads.
+func send[T any](done <-chan struct{}, out chan<- T, v T) bool {
+	select {
+	case out <- v:
+		return true
+	case <-done:
+		return false
+	}
+}
+
+// recv receives from in unless ctx ends first; ok is false when in is closed
+// or ctx has ended.
+func recv[T any](done <-chan struct{}, in <-chan T) (v T, ok bool) {
+	select {
+	case v, ok = <-in:
+		return v, ok
+	case <-done:
+		return v, false
+	}
+}
+
+// spawner starts the goroutines of one stage. Plain operators use goSpawn; the
+// error-aware stages use their Group, whose Wait waits for them.
+type spawner func(fn func())
+
+func goSpawn(fn func()) { go fn() }
+
+// checkWorkers and the checks like it reject programming errors at the call,
+// not later inside a goroutine where the stack would not show the caller.
+func checkWorkers(op string, workers int) {
+	if workers < 1 {
+		panic("chans: " + op + " with workers < 1")
+	}
+}
+
+func checkNil(op string, isNil bool) {
+	if isNil {
+		panic("chans: " + op + " with nil function")
+	}
+}
+
+func checkCtx(op string, ctx context.Context) {
+	if ctx == nil {
+		panic("chans: " + op + " with nil context")
+	}
+}
