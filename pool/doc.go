@@ -1,0 +1,43 @@
+// Package pool runs many small pieces of work on a bounded number of
+// goroutines: a Pool for tasks submitted one at a time, and ForEach, Map,
+// ForEachSeq and MapSeq for applying a function to every element of a slice
+// or sequence in parallel.
+//
+// # Choosing between a pool, goroutines and a pipeline
+//
+// Plain goroutines with a WaitGroup (sync.WaitGroup, or syncx.WaitGroup when
+// a panic in one of them should reach the waiting goroutine) are the right
+// tool when the number of goroutines is small and known, or naturally bounded
+// by the problem: one per connection, one per shard, one per CPU. A goroutine
+// costs a few kilobytes and a microsecond or so to start, so a goroutine per
+// item is also fine for a few thousand items that each do real work.
+//
+// A pool is the right tool when the number of items is large or unbounded and
+// they must not all run at once: because each one holds a connection, a file,
+// memory, or a slot of some remote service's rate limit, or because starting a
+// goroutine per item would cost more than the item itself. New(limit) fixes
+// how many run at once; Go blocks the producer when that many are running,
+// which is the back-pressure that keeps a fast producer from queuing work
+// without bound. ForEach and Map add what a batch job usually wants on top: the
+// first error cancels the rest, all errors are reported, and results come back
+// in input order.
+//
+// A pipeline of channels (package chans) is the right tool when the work is a
+// sequence of stages, each with its own concurrency, and values should stream
+// through them: results flow on before the whole input has been read, and
+// each stage can be a different shape (filter, batch, fan out, merge). A pool
+// is one stage, applied to a whole input, whose results you want together.
+//
+// # Guarantees
+//
+// The limit is a hard bound: never more than limit tasks or calls of f run at
+// once. A panic is never swallowed and never flattened into a string: it is
+// re-raised in the goroutine that waits (Pool.Wait, or the caller of ForEach
+// and the others) as a *syncx.PanicError carrying the original value and the
+// stack of the goroutine that panicked, once the other work has returned. No
+// goroutine of the package outlives the call that waits for it, and importing
+// the package starts none.
+//
+// A programming error (a nil task, function, sequence or context) panics at
+// once with a message that starts with "pool: ".
+package pool

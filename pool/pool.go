@@ -1,0 +1,186 @@
+package pool
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/concurkit/concur/syncx"
+)
+
+// A Pool runs tasks on at most a fixed number of goroutines at once.
+//
+// Go hands a task to an idle worker goroutine, starts a new worker if fewer
+// than the limit are running, or else blocks until a worker is free: a caller
+// that produces tasks faster than they run is held back rather than queuing
+// them without bound. Wait blocks until every task has returned and then stops
+// the workers, so no goroutine of the pool outlives Wait.
+//
+// A panic in a task does not crash the program and does not stop the other
+// tasks: the first one is recorded and re-raised by Wait, in the goroutine
+// that calls Wait, as a *syncx.PanicError holding the original value and the
+// task's stack (errors.Is and errors.As see through it when the value is an
+// error). A task that calls runtime.Goexit (t.FailNow in a test, for
+// instance) ends only itself; Wait does not hang.
+//
+// A Pool is reusable: once Wait has returned, Go starts a new round. Go may be
+// called from many goroutines at once, but not concurrently with Wait, and
+// Wait not concurrently with itself: as with sync.WaitGroup, every Go that
+// Wait should wait for must happen before Wait is called. A task must not call
+// Go on its own pool while the pool may be full, since it would then wait for
+// itself.
+//
+// In the terminology of the Go memory model, a call to Go synchronizes before
+// its task starts, and the return of every task synchronizes before Wait
+// returns.
+//
+// Create a Pool with New; the zero value is not usable. A Pool must not be
+// copied after first use.
+type Pool struct {
+	_ noCopy
+
+	limit int
+	// tasks is unbuffered, so a task is never queued: Go returns only when a
+	// worker has taken it. Wait closes it to stop the workers and makes a new
+	// one for the next round.
+	tasks chan func()
+	// started counts the workers of this round, at most limit. Only Go raises
+	// it and only Wait resets it, so a worker ended by runtime.Goexit replaces
+	// itself instead of lowering it (see worker).
+	started atomic.Int64
+	workers sync.WaitGroup
+	// panicked is the first task panic of this round.
+	panicked atomic.Pointer[syncx.PanicError]
+	waiting  atomic.Bool
+}
+
+// New returns a Pool that runs at most limit tasks at once. A limit <= 0 means
+// runtime.GOMAXPROCS(0), the number of tasks that can run in parallel.
+//
+// No goroutine is started until Go needs one.
+func New(limit int) *Pool {
+	if limit <= 0 {
+		limit = runtime.GOMAXPROCS(0)
+	}
+	return &Pool{limit: limit, tasks: make(chan func())}
+}
+
+// Go runs task on a goroutine of the pool. It hands task to an idle worker if
+// there is one, starts a worker if fewer than the limit are running, and
+// otherwise blocks until a worker is free to take it.
+//
+// Go panics with a message starting "pool: " if task is nil or p was not
+// created by New.
+func (p *Pool) Go(task func()) {
+	if task == nil {
+		panic("pool: Go called with a nil task")
+	}
+	if p.tasks == nil {
+		panic("pool: Go called on a Pool not created by New")
+	}
+	if p.started.Load() < int64(p.limit) {
+		// Prefer a worker that is already waiting; start one only when
+		// none is, so a pool never has more workers than tasks.
+		select {
+		case p.tasks <- task:
+			return
+		default:
+		}
+		if p.startWorker(task) {
+			return
+		}
+	}
+	p.tasks <- task
+}
+
+// startWorker starts a worker that runs task first, unless the pool already
+// has limit workers.
+func (p *Pool) startWorker(task func()) bool {
+	for {
+		n := p.started.Load()
+		if n >= int64(p.limit) {
+			return false
+		}
+		if p.started.CompareAndSwap(n, n+1) {
+			break
+		}
+	}
+	p.workers.Add(1)
+	go p.worker(p.tasks, task)
+	return true
+}
+
+// worker runs first (if not nil) and then every task it receives, until Wait
+// closes tasks.
+func (p *Pool) worker(tasks <-chan func(), first func()) {
+	goexit := true
+	defer func() {
+		if goexit {
+			// A task called runtime.Goexit and this goroutine is ending.
+			// Start a replacement before leaving so that the number of
+			// workers stays equal to started: a Go blocked in its send
+			// counts on one of them to receive.
+			p.workers.Add(1)
+			go p.worker(tasks, nil)
+		}
+		p.workers.Done()
+	}()
+	for !p.serve(tasks, first) {
+		first = nil // it ran: serve returns false only after a task panicked
+	}
+	goexit = false
+}
+
+// serve runs first and then the tasks received, and returns true when tasks is
+// closed. If a task panics, serve records the panic and returns false so that
+// the worker goes on; recovering once per panic, not once per task, keeps the
+// cost of a task down to the channel receive and the call.
+func (p *Pool) serve(tasks <-chan func(), first func()) (closed bool) {
+	defer func() {
+		if !closed {
+			// nil only for runtime.Goexit: since Go 1.21 panic(nil)
+			// panics with a *runtime.PanicNilError.
+			if v := recover(); v != nil {
+				p.panicked.CompareAndSwap(nil, syncx.NewPanicError(v))
+			}
+		}
+	}()
+	if first != nil {
+		first()
+	}
+	for task := range tasks {
+		task()
+	}
+	return true
+}
+
+// Wait blocks until every task given to Go has returned, stops the pool's
+// goroutines, and leaves the pool ready for a new round. If a task panicked
+// in this round, Wait then panics with a *syncx.PanicError holding the first
+// such panic value and the stack of the task that raised it; the other tasks
+// have all returned by then.
+//
+// Wait panics with a message starting "pool: " if it is called while another
+// Wait on the same pool is in progress.
+func (p *Pool) Wait() {
+	if p.tasks == nil {
+		panic("pool: Wait called on a Pool not created by New")
+	}
+	if !p.waiting.CompareAndSwap(false, true) {
+		panic("pool: Wait called concurrently with Wait")
+	}
+	if p.started.Load() > 0 {
+		// Every task was taken by a worker before its Go returned, so once
+		// the workers have drained the closed channel and exited, every
+		// task has returned.
+		close(p.tasks)
+		p.workers.Wait()
+		p.tasks = make(chan func())
+		p.started.Store(0)
+	}
+	pe := p.panicked.Swap(nil)
+	p.waiting.Store(false)
+	if pe != nil {
+		panic(pe)
+	}
+}

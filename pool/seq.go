@@ -1,0 +1,154 @@
+package pool
+
+import (
+	"context"
+	"iter"
+	"sync"
+)
+
+// ForEachSeq is ForEach over the values of seq: it calls f for every value,
+// on at most limit goroutines at once (limit <= 0 means
+// runtime.GOMAXPROCS(0)), with the same cancellation, errors and panics.
+// Errors are returned in the order of the values that caused them.
+//
+// seq is never called concurrently: the workers take turns pulling the next
+// value from it (with iter.Pull), so it may be any single-use iterator. After
+// a stop, no more values are pulled and seq is stopped (its yield returns
+// false) before ForEachSeq returns. A panic in seq is re-raised like a panic
+// in f. Workers are started as values arrive, so a short sequence does not
+// start limit goroutines.
+//
+// ForEachSeq panics with a message starting "pool: " if seq, f or ctx is nil.
+func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], limit int, f func(context.Context, T) error) error {
+	if seq == nil || f == nil {
+		panic("pool: ForEachSeq called with a nil sequence or function")
+	}
+	_, err := runSeq(ctx, seq, limit, false, func(ctx context.Context, v T, _ *struct{}) error {
+		return f(ctx, v)
+	})
+	return err
+}
+
+// MapSeq is Map over the values of seq: it calls f for every value as
+// ForEachSeq does and returns the results in the order of the values. As with
+// Map, the slice is returned even when the error is not nil; it then holds one
+// result for every value pulled from seq, the zero value of R for those that
+// never started.
+//
+// MapSeq panics with a message starting "pool: " if seq, f or ctx is nil.
+func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, f func(context.Context, T) (R, error)) ([]R, error) {
+	if seq == nil || f == nil {
+		panic("pool: MapSeq called with a nil sequence or function")
+	}
+	return runSeq(ctx, seq, limit, true, func(ctx context.Context, v T, slot *R) error {
+		r, err := f(ctx, v)
+		*slot = r
+		return err
+	})
+}
+
+// A source hands out the values of a sequence, one at a time, to the workers,
+// with the index and the result slot of each.
+type source[T, R any] struct {
+	mu    sync.Mutex
+	next  func() (T, bool)
+	taken int
+	done  bool // seq has no more values
+	// The results live in blocks that never move once made, so a worker can
+	// write its slot while another worker makes a new block.
+	keep   bool
+	blocks [][]R
+	free   []R // the unused tail of the last block
+	// workers counts the goroutines started, at most limit.
+	workers, limit int
+}
+
+// take returns the next value, its index and its result slot (nil unless
+// results are kept), or ok false when seq is exhausted. spawn is true when the
+// caller should start another worker, so that the number of workers grows
+// with the values seen, one ahead, up to the limit.
+func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock() // next may panic
+	if s.done {
+		return 0, v, nil, false, false
+	}
+	v, ok = s.next()
+	if !ok {
+		s.done = true
+		return 0, v, nil, false, false
+	}
+	i = s.taken
+	s.taken++
+	if s.keep {
+		if len(s.free) == 0 {
+			// Blocks double from 64 results up to 64Ki, so a short
+			// sequence costs little and a long one few allocations.
+			size := min(64<<len(s.blocks), 1<<16)
+			s.free = make([]R, size)
+			s.blocks = append(s.blocks, s.free)
+		}
+		slot = &s.free[0]
+		s.free = s.free[1:]
+	}
+	if s.workers < s.limit {
+		s.workers++
+		spawn = true
+	}
+	return i, v, slot, spawn, true
+}
+
+func runSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, keep bool, body func(context.Context, T, *R) error) ([]R, error) {
+	g := newGroup(ctx)
+	defer g.cancel(nil)
+	next, stop := iter.Pull(seq)
+	// Deferred so that seq is stopped even when finish re-raises a panic;
+	// it runs after the workers are done, as iter.Pull requires.
+	defer stop()
+	s := &source[T, R]{next: next, keep: keep, limit: limitFor(limit), workers: 1}
+	g.wg.Add(1)
+	go seqWorker(g, s, body)
+	g.wg.Wait()
+
+	// The workers are done: g's and s's fields are no longer shared.
+	err := g.finish(s.done)
+	if !keep {
+		return nil, err
+	}
+	results := make([]R, 0, s.taken)
+	for _, b := range s.blocks {
+		results = append(results, b[:min(len(b), s.taken-len(results))]...)
+	}
+	return results, err
+}
+
+func seqWorker[T, R any](g *group, s *source[T, R], body func(context.Context, T, *R) error) {
+	started := 0
+	normal := false
+	defer func() {
+		g.started.Add(int64(started))
+		if !normal {
+			g.abort(recover())
+		}
+		g.wg.Done()
+	}()
+	for !g.stopped() {
+		i, v, slot, spawn, ok := s.take()
+		if !ok {
+			break
+		}
+		if spawn {
+			g.wg.Add(1)
+			go seqWorker(g, s, body)
+		}
+		if g.stopped() {
+			// The context ended while seq was producing v.
+			break
+		}
+		started++
+		if err := body(g.ctx, v, slot); err != nil {
+			g.fail(i, err)
+		}
+	}
+	normal = true
+}
