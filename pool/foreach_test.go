@@ -338,8 +338,10 @@ func TestForEachMisuse(t *testing.T) {
 	wantPoolPanic(t, catch(func() { _, _ = pool.Map[int, int](ctx, nil, 1, nil) }))
 	wantPoolPanic(t, catch(func() { _ = pool.ForEachSeq[int](ctx, nil, 1, func(context.Context, int) error { return nil }) }))
 	wantPoolPanic(t, catch(func() { _ = pool.ForEachSeq(ctx, slices.Values([]int{1}), 1, nil) }))
-	wantPoolPanic(t, catch(func() { _, _ = pool.MapSeq[int, int](ctx, nil, 1, func(context.Context, int) (int, error) { return 0, nil }) }))
+	wantPoolPanic(t, catch(func() {
+		_, _ = pool.MapSeq[int, int](ctx, nil, 1, func(context.Context, int) (int, error) { return 0, nil })
+	}))
 	wantPoolPanic(t, catch(func() { _, _ = pool.MapSeq[int, int](ctx, slices.Values([]int{1}), 1, nil) }))
-	//lint:ignore SA1012 testing the nil check
-	wantPoolPanic(t, catch(func() { _ = pool.ForEach(nil, []int{1}, 1, func(context.Context, int) error { return nil }) })) //nolint:staticcheck
+	var nilCtx context.Context
+	wantPoolPanic(t, catch(func() { _ = pool.ForEach(nilCtx, []int{1}, 1, func(context.Context, int) error { return nil }) }))
 }
