@@ -26,9 +26,9 @@ import (
 // A Pool is reusable: once Wait has returned, Go starts a new round. Go may be
 // called from many goroutines at once, but not concurrently with Wait, and
 // Wait not concurrently with itself: as with sync.WaitGroup, every Go that
-// Wait should wait for must happen before Wait is called. A task must not call
-// Go on its own pool while the pool may be full, since it would then wait for
-// itself.
+// Wait should wait for must happen before Wait is called. For the same reason
+// a task must not call Go on its own pool (Wait may have begun, and in a full
+// pool the task would wait for itself); use a second pool for follow-up work.
 //
 // In the terminology of the Go memory model, a call to Go synchronizes before
 // its task starts, and the return of every task synchronizes before Wait
