@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 func runLab(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
 	maxN := fs.Int("max", max(8, 2*runtime.GOMAXPROCS(0)), "largest number of goroutines; levels are 1, 2, 4, … up to it")
-	dur := fs.Duration("duration", time.Second, "how long each workload runs at each level")
+	dur := fs.Duration("duration", time.Second, "how long each workload runs at each level (the median of 3 runs is kept)")
 	runRE := fs.String("run", "", "measure only workloads whose name matches this regular expression")
 	out := fs.String("out", "concur-lab.html", "write the HTML report to this file (empty: no report)")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar on stderr (default: when stderr is a terminal)")
@@ -73,14 +74,11 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 			b.describe(fmt.Sprintf("%s N=%d", w.name, n))
 			procs := min(n, cores)
 			runtime.GOMAXPROCS(procs)
-			units, el, err := w.run(n, *dur)
+			x, err := measure(w, n, *dur)
 			if err != nil {
 				return fmt.Errorf("lab: %s at N=%d: %w", w.name, n, err)
 			}
-			if units == 0 {
-				return fmt.Errorf("lab: %s at N=%d did no work in %v; try a longer -duration", w.name, n, *dur)
-			}
-			s.points = append(s.points, scale.Point{N: float64(n), X: float64(units) / el.Seconds()})
+			s.points = append(s.points, scale.Point{N: float64(n), X: x})
 			s.procs[float64(n)] = procs
 			b.step(fmt.Sprintf("%s N=%d", w.name, n))
 		}
@@ -104,6 +102,28 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "concur: report written to %s\n", *out)
 	}
 	return nil
+}
+
+// runsPerLevel short runs make one measurement; their median throughput
+// shrugs off a run disturbed by another process, which a mean would not.
+const runsPerLevel = 3
+
+// measure returns the median throughput, in units per second, of
+// runsPerLevel runs of w with n goroutines that together take about d.
+func measure(w workload, n int, d time.Duration) (float64, error) {
+	var xs []float64
+	for range runsPerLevel {
+		units, el, err := w.run(n, d/runsPerLevel)
+		if err != nil {
+			return 0, err
+		}
+		if units == 0 {
+			return 0, fmt.Errorf("no work done in %v; try a longer -duration", d/runsPerLevel)
+		}
+		xs = append(xs, float64(units)/el.Seconds())
+	}
+	slices.Sort(xs)
+	return xs[len(xs)/2], nil
 }
 
 // doublings returns 1, 2, 4, … below max, then max.

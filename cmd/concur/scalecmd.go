@@ -75,6 +75,9 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	}
 	var as []*analysis
 	for _, s := range ss {
+		if *in == "" {
+			s.cores = runtime.NumCPU() // measured here, so the cores present are known
+		}
 		a, err := analyse(s)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
@@ -209,10 +212,9 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 		if !seen {
 			i = len(ss)
 			index[key] = i
-			ss = append(ss, series{name: display, unit: "ops/s", procs: map[float64]int{}})
+			ss = append(ss, series{name: display, unit: "ops/s"})
 		}
 		ss[i].points = append(ss[i].points, scale.Point{N: float64(procs), X: 1 / sec})
-		ss[i].procs[float64(procs)] = procs
 	}
 	if err := rd.Err(); err != nil {
 		return nil, err
