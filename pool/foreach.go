@@ -7,6 +7,8 @@ import (
 
 // ForEach calls f for every item, on at most limit goroutines at once (limit
 // <= 0 means runtime.GOMAXPROCS(0)), and returns when every call has returned.
+// With limit 1 the items run one after another in order; otherwise the order
+// in which they start is unspecified.
 //
 // The context passed to f is derived from ctx. The first error returned by f
 // cancels it, with that error as its cause (context.Cause), and no new item
