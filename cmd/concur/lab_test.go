@@ -36,7 +36,7 @@ func TestLab(t *testing.T) {
 	if len(sections) != len(names) {
 		t.Fatalf("got %d workload sections, want %d:\n%s", len(sections), len(names), out)
 	}
-	row := regexp.MustCompile(`^\s+(\d+)\s+(\d+)\s+\S+\s+\d+\.\d\dx\s+\d+%\s+(-|\d+\.\d{3})$`)
+	row := regexp.MustCompile(`^\s+(\d+)\s+(\d+)\s+\S+\s+\d+\.\d\dx\s+\d+%\s+(-|-?\d+\.\d{3})$`)
 	for i, sec := range sections {
 		lines := strings.Split(strings.TrimSpace(sec), "\n")
 		if !strings.HasPrefix(lines[0], names[i]+": ") {

@@ -102,11 +102,16 @@ func timed(n int, d time.Duration, body func(id int, stop *atomic.Bool) int64) (
 // that depends on id so that goroutines do not march in step, until stop.
 func chunks(id, size int, stop *atomic.Bool, f func([]byte)) {
 	pos := (id * 997) % len(corpus)
-	for !stop.Load() {
+	// At least one chunk, even when the goroutine first ran after stop: a
+	// measurement of zero units would say nothing.
+	for {
 		end := min(pos+size, len(corpus))
 		f(corpus[pos:end])
 		if pos = end; pos == len(corpus) {
 			pos = 0
+		}
+		if stop.Load() {
+			return
 		}
 	}
 }
@@ -240,7 +245,7 @@ func rwMap(p syncx.Policy) func(n int, d time.Duration) (int64, time.Duration, e
 			var ops int64
 			k := id * 131
 			sink := 0
-			for !stop.Load() {
+			for ops == 0 || !stop.Load() { // at least one operation
 				ops++
 				k = (k*1103515245 + 12345) & (mapKeys - 1)
 				if ops%writeEvery == 0 {
@@ -292,9 +297,14 @@ func pipelineFanOut(n int, d time.Duration) (int64, time.Duration, error) {
 	}
 	t0 := time.Now()
 	results := chans.ParallelMap(ctx, chans.FromSeq(ctx, iter.Seq[[]byte](lines)), n, count)
-	timer := time.AfterFunc(d, cancel)
-	defer timer.Stop()
+	// d runs from t0, but the run does not end before the first line is
+	// through, so that even a tiny d measures something.
 	var items int64
+	if _, ok := <-results; ok {
+		items++
+	}
+	timer := time.AfterFunc(max(0, d-time.Since(t0)), cancel)
+	defer timer.Stop()
 	for range results {
 		items++
 	}
