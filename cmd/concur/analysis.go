@@ -45,6 +45,8 @@ type series struct {
 	cores      int             // cores present, if the series ran on this machine
 }
 
+// analyse fits the USL and Amdahl's law to the series and builds the table
+// and the sentence; it fails when the points cannot determine a fit.
 func analyse(s series) (*analysis, error) {
 	usl, err := scale.FitUSLReport(s.points)
 	if err == nil {
