@@ -175,6 +175,7 @@ func TestEarlyStopThenCancel(t *testing.T) {
 	t.Run("SeqEndsOnCancel", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
 			n := 0
 			for range chans.Seq(ctx, pipeline(ctx)) {
 				if n++; n == 3 {
