@@ -57,7 +57,7 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		done := ctx.Done()
 		for i := 0; ; i = next(i, workers) {
 			v, ok := recv(done, in)
-			if !ok || !send(done, ins[i], v) {
+			if !ok || !laneSend(done, ins[i], v) {
 				return
 			}
 		}
@@ -69,12 +69,12 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 			defer close(lout)
 			done := ctx.Done()
 			for {
-				v, ok := recv(done, lin)
+				v, ok := laneRecv(done, lin)
 				if !ok {
 					return
 				}
 				r, ok := f(v)
-				if !ok || !send(done, lout, r) {
+				if !ok || !laneSend(done, lout, r) {
 					return
 				}
 			}
@@ -91,13 +91,37 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		}
 		done := ctx.Done()
 		for i := 0; ; i = next(i, workers) {
-			r, ok := recv(done, outs[i])
+			r, ok := laneRecv(done, outs[i])
 			if !ok || !send(done, out, r) {
 				return
 			}
 		}
 	})
 	return out
+}
+
+// laneSend and laneRecv try the lane operation alone first and fall back to
+// a select on done only when it would block. A lane is usually ready (it is
+// buffered and its other end is a goroutine of the same stage), and the
+// one-case form avoids locking done, a channel that every goroutine of the
+// pipeline shares. Cancellation stays prompt: each goroutine of the stage
+// also blocks somewhere on a select with done, or waits for one that does.
+func laneSend[T any](done <-chan struct{}, lane chan<- T, v T) bool {
+	select {
+	case lane <- v:
+		return true
+	default:
+		return send(done, lane, v)
+	}
+}
+
+func laneRecv[T any](done <-chan struct{}, lane <-chan T) (T, bool) {
+	select {
+	case v, ok := <-lane:
+		return v, ok
+	default:
+		return recv(done, lane)
+	}
 }
 
 func next(i, n int) int {
