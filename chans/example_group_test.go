@@ -64,6 +64,18 @@ func ExampleGroup_Go() {
 	// Output: sink: 3 is enough
 }
 
+func ExampleGroup_Wait() {
+	g, ctx := chans.NewGroup(context.Background())
+	out := chans.OrderedMapErr(ctx, g, chans.Generate(ctx, "a", "b"), 2, func(_ context.Context, s string) (string, error) {
+		return s + s, nil
+	})
+	fmt.Println(collect(out)) // consume first: Wait waits for the stages to stop
+	fmt.Println(g.Wait(), ctx.Err())
+	// Output:
+	// [aa bb]
+	// <nil> context canceled
+}
+
 func ExampleGroup_Err() {
 	g, ctx := chans.NewGroup(context.Background())
 	out := chans.MapErr(ctx, g, chans.Generate(ctx, 1), func(context.Context, int) (int, error) {

@@ -42,7 +42,8 @@ func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 }
 
 // Seq returns an iterator over the values received from in, for use with a
-// range loop. The loop ends when in is closed or ctx ends. Seq starts no
+// range loop. The loop ends when in is closed or ctx ends; a loop body that
+// cancels ctx gets no further value. Seq starts no
 // goroutine; breaking out of the loop simply stops reading, so the stages
 // upstream stay blocked until ctx is cancelled (or in is drained): cancel the
 // pipeline's context when you stop early.
@@ -51,6 +52,14 @@ func Seq[T any](ctx context.Context, in <-chan T) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		done := ctx.Done()
 		for {
+			// recv picks at random when a value and the cancellation are both
+			// ready; looking at done first makes a loop body that cancelled
+			// ctx see the loop end at once. A value once received is yielded.
+			select {
+			case <-done:
+				return
+			default:
+			}
 			v, ok := recv(done, in)
 			if !ok || !yield(v) {
 				return
