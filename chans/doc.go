@@ -10,10 +10,10 @@
 // A pipeline is a chain of stages, each a goroutine (or several) that receives
 // from the channel before it and sends to the channel after it:
 //
-//	nums := chans.Generate(ctx, 1, 2, 3, 4)          // source
-//	sq := chans.Map(ctx, nums, square)                 // stage
-//	odd := chans.Filter(ctx, sq, isOdd)                // stage
-//	for v := range chans.Seq(ctx, odd) { ... }         // sink
+//	nums := chans.Generate(ctx, 1, 2, 3, 4)    // source
+//	sq := chans.Map(ctx, nums, square)         // stage
+//	odd := chans.Filter(ctx, sq, isOdd)        // stage
+//	for v := range chans.Seq(ctx, odd) { ... } // sink
 //
 // Stages run at the same time on different items, and an unbuffered channel
 // between them gives back-pressure for free: a stage that outruns the next one
@@ -56,8 +56,8 @@
 // # When message passing pays, and when it does not
 //
 // Passing a value through a channel transfers its ownership: the sender stops
-// using it and the receiver needs no lock, so a pipeline has no data races by
-// construction and its stages are easy to test alone. It shines when each
+// using it and the receiver needs no lock, so as long as senders keep to that
+// rule a pipeline has no data races, and its stages are easy to test alone. It shines when each
 // stage does real work per item (parsing, I/O, compression) and when the
 // natural shape of the problem is a flow: the cost of a channel operation,
 // some tens to hundreds of nanoseconds and a possible goroutine switch, is
