@@ -39,7 +39,8 @@
 // # Contract shared by every operator
 //
 // Every operator closes every channel it returns, once its input is exhausted
-// or its context ends, and never closes a channel it did not create. When the
+// or its context ends, and never closes a channel it did not create (inputs
+// are receive-only, so the compiler holds every operator to that). When the
 // context ends, every goroutine an operator started returns promptly, even if
 // nobody reads its outputs any more. A consumer that stops early, by Take,
 // TakeWhile or breaking out of a range over Seq, stops reading but does not
