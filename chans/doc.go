@@ -47,7 +47,9 @@
 // cancel anything by itself: cancel the context (usually with a deferred
 // cancel) to release the stages upstream. Bad arguments (workers < 1, a
 // negative count, a batch size < 1, a nil function) make an operator panic at
-// once with a message that starts with "chans: ".
+// once with a message that starts with "chans: ". A panic in a function given
+// to an operator is not recovered: as in any goroutine, it ends the program
+// (in a Group stage, Group.Wait re-raises it instead).
 //
 // Work that can fail runs in a Group: NewGroup returns a context that is
 // cancelled at the first error, MapErr, ParallelMapErr and OrderedMapErr report
