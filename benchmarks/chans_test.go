@@ -25,17 +25,7 @@ func BenchmarkOrderedStream(b *testing.B) {
 	b.Run("impl=concur", func(b *testing.B) {
 		ctx := b.Context()
 		b.ReportAllocs()
-		in := make(chan int)
-		go func() {
-			defer close(in)
-			for i := range b.N {
-				select {
-				case in <- i:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+		in := feed(ctx, b.N)
 		want := 0
 		for r := range chans.OrderedMap(ctx, in, orderedWorkers, f) {
 			if r != f(want) {
@@ -78,17 +68,7 @@ func BenchmarkOrderedVsParallelMap(b *testing.B) {
 		b.Run(impl.name, func(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
-			in := make(chan int)
-			go func() {
-				defer close(in)
-				for i := range b.N {
-					select {
-					case in <- i:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}()
+			in := feed(ctx, b.N)
 			n := 0
 			for range impl.op(ctx, in, orderedWorkers, f) {
 				n++
@@ -98,4 +78,22 @@ func BenchmarkOrderedVsParallelMap(b *testing.B) {
 			}
 		})
 	}
+}
+
+// feed sends 0, 1, …, n-1 on the channel it returns, from a goroutine of its
+// own (not chans.Generate, so that only the operator under test is measured),
+// and closes it; it stops early when ctx ends.
+func feed(ctx context.Context, n int) <-chan int {
+	in := make(chan int)
+	go func() {
+		defer close(in)
+		for i := range n {
+			select {
+			case in <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return in
 }
