@@ -3,6 +3,7 @@ package syncx
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // Barrier is a cyclic barrier: a fixed number of parties wait at it for each
@@ -17,6 +18,11 @@ import (
 // would start it too, so after a break the parties usually stop or agree on a
 // restart by other means.
 //
+// A waiting party is durably blocked in the sense of testing/synctest: on a
+// sync.Cond when its ctx can never end, otherwise on a channel made for its
+// round while it waits. A stream of rounds whose contexts cannot end
+// allocates nothing.
+//
 // A Barrier must be created with NewBarrier and must not be copied after first
 // use. In the terminology of the Go memory model, every party's call to Await
 // in a round, and the action, synchronize before any Await of that round
@@ -30,17 +36,49 @@ type Barrier struct {
 	mu     sync.Mutex
 	round  *barrierRound // the round that arrivals join; guarded by mu
 	broken bool          // the last round broke and no arrival has come since
+
+	// cond is where parties whose ctx can never end sleep, whatever their
+	// round; its Broadcast wakes them all and each rechecks its own round.
+	// Its Locker releases mu after the waiter has taken its place in the
+	// cond, and takes nothing back (see barrierUnlocker).
+	cond sync.Cond
+
+	// spare is a round whose parties have all left Await, kept for reuse
+	// so that a steady stream of rounds allocates nothing.
+	spare atomic.Pointer[barrierRound]
 }
 
-// barrierRound is one round. Its channel is made by the round's first arrival,
-// so parties block on a channel made when their wait begins (they are durably
-// blocked in a testing/synctest bubble), and a late cancellation can only
-// reach the round it belongs to, never the next one.
+// barrierRound is one round. A round object is reused only once every party
+// that joined it has left Await (see depart), so a party only ever sees the
+// state of its own round, and a late cancellation can reach only the round it
+// belongs to, never the next one.
 type barrierRound struct {
-	count  int           // parties arrived so far
-	done   chan struct{} // closed when the round completes or breaks
-	broken bool          // written before done is closed
+	count int // parties arrived so far; guarded by b.mu, final once the round ends
+
+	// state is barrierGathering until the round completes or breaks. It
+	// changes only under b.mu; a woken party loads it without the lock.
+	state atomic.Uint32
+	left  atomic.Int32 // parties that have finished with this round
+
+	// ch is made, under b.mu, by the first party of the round that waits
+	// with a ctx that can end, so that it blocks on a channel made when its
+	// wait began; it is closed when the round ends.
+	ch chan struct{}
 }
+
+const (
+	barrierGathering uint32 = iota
+	barrierReleased
+	barrierBroken
+)
+
+// barrierUnlocker is the Locker of Barrier.cond: Wait releases b.mu once the
+// party is registered in the cond, and a woken party does not take b.mu
+// again, since it only needs to load its round's state.
+type barrierUnlocker Barrier
+
+func (u *barrierUnlocker) Lock()   {}
+func (u *barrierUnlocker) Unlock() { u.mu.Unlock() }
 
 // NewBarrier returns a barrier for the given number of parties. If action is
 // not nil, it runs once per round, in the goroutine of the last party to
@@ -51,7 +89,9 @@ func NewBarrier(parties int, action func()) *Barrier {
 	if parties < 1 {
 		panic("syncx: NewBarrier with fewer than 1 party")
 	}
-	return &Barrier{parties: parties, action: action, round: &barrierRound{}}
+	b := &Barrier{parties: parties, action: action, round: &barrierRound{}}
+	b.cond.L = (*barrierUnlocker)(b)
+	return b
 }
 
 // Await waits until all parties have called Await in the current round, or the
@@ -91,45 +131,126 @@ func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
 		// Last arrival: open the next round for new arrivals, run the action
 		// without the lock (so it may take as long as it needs), then release
 		// this round.
-		b.round = &barrierRound{}
-		b.mu.Unlock()
-		if b.action != nil {
+		b.round = b.newRound()
+		if b.action == nil {
+			ch := b.endLocked(r, barrierReleased)
+			b.mu.Unlock()
+			b.wake(ch)
+		} else {
+			b.mu.Unlock()
 			b.runAction(r)
+			b.end(r, barrierReleased)
 		}
-		if r.done != nil {
-			close(r.done)
-		}
+		b.depart(r)
 		return 0, nil
 	}
-	if r.done == nil {
-		r.done = make(chan struct{})
-	}
-	b.mu.Unlock()
 
-	if done == nil {
-		<-r.done
-	} else {
-		select {
-		case <-r.done:
-		case <-done:
-			b.mu.Lock()
-			if b.round == r {
-				// Still gathering: this party's ctx breaks the round.
-				b.breakLocked()
-				b.mu.Unlock()
-				return 0, ctx.Err()
-			}
+	state := b.waitLocked(r, done)
+	if state == barrierGathering {
+		// ctx ended first.
+		b.mu.Lock()
+		if b.round == r {
+			// Still gathering: this party's ctx breaks the round.
+			b.breakLocked()
 			b.mu.Unlock()
-			// The round had already completed or broken when ctx ended; its
-			// outcome stands. It is settled once the last arrival's action
-			// has returned.
-			<-r.done
+			b.depart(r)
+			return 0, ctx.Err()
 		}
+		// The round had already completed or broken when ctx ended; its
+		// outcome stands. It is settled once the last arrival's action has
+		// returned, which closes ch.
+		ch := r.ch
+		b.mu.Unlock()
+		<-ch
+		state = r.state.Load()
 	}
-	if r.broken {
+	b.depart(r)
+	if state == barrierBroken {
 		return 0, ErrBrokenBarrier
 	}
 	return arrival, nil
+}
+
+// waitLocked waits until round r ends and returns its final state, or
+// returns barrierGathering if done is closed first. b.mu is held on entry and
+// released on return.
+func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
+	// The state of r changes only under b.mu, so checking it and taking a
+	// place in cond (or making ch) in one critical section loses no wake-up.
+	if done == nil {
+		for {
+			if s := r.state.Load(); s != barrierGathering {
+				b.mu.Unlock()
+				return s
+			}
+			// Wait unlocks b.mu after registering this party. Other
+			// rounds' broadcasts wake it too; then it checks again.
+			b.cond.Wait()
+			b.mu.Lock()
+		}
+	}
+	if s := r.state.Load(); s != barrierGathering {
+		b.mu.Unlock()
+		return s
+	}
+	if r.ch == nil {
+		r.ch = make(chan struct{})
+	}
+	ch := r.ch
+	b.mu.Unlock()
+	select {
+	case <-ch:
+		return r.state.Load()
+	case <-done:
+		return barrierGathering
+	}
+}
+
+// endLocked sets the final state of round r, which no longer accepts
+// arrivals, and returns the channel to close, if any; b.mu is held. The
+// caller then calls wake.
+func (b *Barrier) endLocked(r *barrierRound, state uint32) chan struct{} {
+	r.state.Store(state)
+	return r.ch
+}
+
+// wake wakes the parties sleeping in a round that has just ended.
+func (b *Barrier) wake(ch chan struct{}) {
+	b.cond.Broadcast()
+	if ch != nil {
+		close(ch)
+	}
+}
+
+// end is endLocked and wake for a caller that does not hold b.mu.
+func (b *Barrier) end(r *barrierRound, state uint32) {
+	b.mu.Lock()
+	ch := b.endLocked(r, state)
+	b.mu.Unlock()
+	b.wake(ch)
+}
+
+// newRound returns a fresh round, reusing the spare one if there is; b.mu is
+// held.
+func (b *Barrier) newRound() *barrierRound {
+	r := b.spare.Swap(nil)
+	if r == nil {
+		return &barrierRound{}
+	}
+	r.count = 0
+	r.ch = nil
+	r.state.Store(barrierGathering)
+	r.left.Store(0)
+	return r
+}
+
+// depart records that a party that joined round r has finished with it; the
+// last one to do so keeps r for reuse. The round has ended, so its count is
+// final.
+func (b *Barrier) depart(r *barrierRound) {
+	if r.left.Add(1) == int32(r.count) {
+		b.spare.CompareAndSwap(nil, r)
+	}
 }
 
 // runAction runs the action for round r; if it panics, r is broken before the
@@ -139,12 +260,10 @@ func (b *Barrier) runAction(r *barrierRound) {
 	defer func() {
 		if !ok {
 			b.mu.Lock()
-			r.broken = true
 			b.broken = true
 			b.mu.Unlock()
-			if r.done != nil {
-				close(r.done)
-			}
+			b.end(r, barrierBroken)
+			b.depart(r)
 		}
 	}()
 	b.action()
@@ -155,11 +274,8 @@ func (b *Barrier) runAction(r *barrierRound) {
 // ErrBrokenBarrier and later arrivals start a new round. b.mu is held.
 func (b *Barrier) breakLocked() {
 	r := b.round
-	r.broken = true
-	if r.done != nil {
-		close(r.done)
-	}
-	b.round = &barrierRound{}
+	b.wake(b.endLocked(r, barrierBroken))
+	b.round = b.newRound()
 	b.broken = true
 }
 

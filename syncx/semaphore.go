@@ -35,21 +35,27 @@ type Semaphore struct {
 	head, tail *semWaiter // FIFO of blocked Acquire calls; guarded by mu
 	free       *semWaiter // recycled nodes; guarded by mu
 	freed      atomic.Pointer[semWaiter]
+
+	// cond is where the Acquire calls whose ctx can never end sleep. They
+	// enter it under mu in queue order, and sync.Cond's Signal wakes the
+	// goroutine that has waited longest, so the grants, which follow queue
+	// order too, wake exactly the waiter they are meant for. Its Locker
+	// releases mu after the waiter has entered (see semUnlocker).
+	cond sync.Cond
 }
 
-// semWaiter is one blocked Acquire. Nodes are recycled (see semPutNode), so a
+// semWaiter is one blocked Acquire. Nodes are recycled (see newNode), so a
 // contended Acquire with a context that cannot be cancelled allocates nothing.
 //
 // A waiter whose ctx can end blocks in a select on ch, a channel made when the
-// wait begins; one whose ctx can never end blocks in cond.Wait. Both count as
-// durably blocked in a testing/synctest bubble, and neither ties the recycled
-// node to a bubble: channels are never reused, and sync.Cond belongs to no
-// bubble.
+// wait begins; one whose ctx can never end blocks in the semaphore's cond.
+// Both count as durably blocked in a testing/synctest bubble, and neither ties
+// the recycled node to a bubble: channels are never reused, and sync.Cond
+// belongs to no bubble.
 type semWaiter struct {
 	n          int64
 	state      atomic.Uint32 // semWaiting, semGranted or semCancelled; written under mu
-	ch         chan struct{} // closed on grant when the waiter selects on its ctx
-	cond       sync.Cond     // signalled on grant when ch is nil
+	ch         chan struct{} // closed on grant; nil for a waiter in cond
 	prev, next *semWaiter
 }
 
@@ -59,9 +65,9 @@ const (
 	semCancelled
 )
 
-// semUnlocker is the Locker a waiter's cond uses: Wait releases the
-// semaphore's mutex once the waiter is registered, and the waiter does not
-// take it again on wake-up, since the granter already did all the work.
+// semUnlocker is the Locker of Semaphore.cond: Wait releases the semaphore's
+// mutex once the waiter is registered, and the waiter does not take it again
+// on wake-up, since the granter already did all the work.
 type semUnlocker Semaphore
 
 func (u *semUnlocker) Lock()   {}
@@ -77,6 +83,7 @@ func NewSemaphore(permits int64) *Semaphore {
 	}
 	s := &Semaphore{}
 	s.avail.Store(permits)
+	s.cond.L = (*semUnlocker)(s)
 	return s
 }
 
@@ -137,15 +144,11 @@ func (s *Semaphore) acquireSlow(ctx context.Context, done <-chan struct{}, n int
 	w.n = n
 	s.push(w)
 	if done == nil {
-		// Nothing can cancel this wait: block in cond.Wait until a Release
-		// grants the permits. Only a grant signals the cond, so this does not
-		// wake spuriously; cond.Wait unlocks s.mu via semUnlocker.
-		w.cond.L = (*semUnlocker)(s)
-		w.cond.Wait()
-		if w.state.Load() != semGranted { // synchronizes with the granter
-			panic("syncx: internal error: semaphore waiter woken without a grant")
-		}
-		s.putNode(w)
+		// Nothing can cancel this wait: block in cond until the grant meant
+		// for this waiter signals it. Only grants signal the cond, so this
+		// does not wake spuriously. cond.Wait unlocks s.mu via semUnlocker;
+		// the granter recycles w, so the waiter must not touch it again.
+		s.cond.Wait()
 		return nil
 	}
 	ch := make(chan struct{})
@@ -238,12 +241,16 @@ func (s *Semaphore) grantLocked() {
 		}
 		s.remove(w)
 		s.waiters.Add(-1)
-		w.state.Store(semGranted)
-		if w.ch != nil {
-			close(w.ch)
-		} else {
-			w.cond.Signal()
+		if w.ch == nil {
+			// The cond waiter granted here is the longest-waiting one in
+			// cond: cond waiters never leave the queue but by a grant.
+			s.cond.Signal()
+			w.next = s.free
+			s.free = w
+			continue
 		}
+		w.state.Store(semGranted)
+		close(w.ch)
 	}
 }
 
