@@ -44,15 +44,16 @@ func ExampleNew() {
 	// Output: true
 }
 
-// Go blocks while the pool is full, so the loop reading the input never gets
-// more than the limit ahead of the work, however long the input is.
+// Go blocks while the pool is full (limit tasks running and limit more
+// waiting), so the loop reading the input never gets more than twice the limit
+// ahead of the work, however long the input is.
 func ExamplePool_Go() {
 	input := bufio.NewScanner(strings.NewReader("1\n2\n3\n4\n5\n6\n7\n8\n"))
 	p := pool.New(3)
 	var total atomic.Int64
 	for input.Scan() {
 		line := input.Text()
-		p.Go(func() { // returns once a worker has taken the line
+		p.Go(func() { // returns once the line runs or waits in the buffer
 			n, _ := strconv.Atoi(line)
 			total.Add(int64(n * n))
 		})

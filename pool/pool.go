@@ -10,11 +10,13 @@ import (
 
 // A Pool runs tasks on at most a fixed number of goroutines at once.
 //
-// Go hands a task to an idle worker goroutine, starts a new worker if fewer
-// than the limit are running, or else blocks until a worker is free: a caller
-// that produces tasks faster than they run is held back rather than queuing
-// them without bound. Wait blocks until every task has returned and then stops
-// the workers, so no goroutine of the pool outlives Wait.
+// Go starts a worker goroutine for each of the first limit tasks of a round;
+// after that it puts the task in a buffer of limit waiting tasks, from which
+// the workers take tasks in order, and blocks while that buffer is full. So at
+// most limit tasks run at once, at most limit more wait, and a caller that
+// produces tasks faster than they run is held back rather than queuing them
+// without bound. Wait blocks until every task has returned and then stops the
+// workers, so no goroutine of the pool outlives Wait.
 //
 // A panic in a task does not crash the program and does not stop the other
 // tasks: the first one is recorded and re-raised by Wait, in the goroutine
@@ -40,9 +42,11 @@ type Pool struct {
 	_ noCopy
 
 	limit int
-	// tasks is unbuffered, so a task is never queued: Go returns only when a
-	// worker has taken it. Wait closes it to stop the workers and makes a new
-	// one for the next round.
+	// tasks holds up to limit tasks that no worker has taken yet. Buffering
+	// lets Go and the workers run without parking while it is neither empty
+	// nor full; its capacity bounds the work accepted but not finished to
+	// 2*limit tasks. Wait closes it to stop the workers and makes a new one
+	// for the next round.
 	tasks chan func()
 	// started counts the workers of this round, at most limit. Only Go raises
 	// it and only Wait resets it, so a worker ended by runtime.Goexit replaces
@@ -54,20 +58,26 @@ type Pool struct {
 	waiting  atomic.Bool
 }
 
-// New returns a Pool that runs at most limit tasks at once. A limit <= 0 means
-// runtime.GOMAXPROCS(0), the number of tasks that can run in parallel.
+// New returns a Pool that runs at most limit tasks at once and holds at most
+// limit more waiting to run. A limit <= 0 means runtime.GOMAXPROCS(0), the
+// number of tasks that can run in parallel.
 //
-// No goroutine is started until Go needs one.
+// No goroutine is started until Go needs one. New allocates the buffer of
+// waiting tasks: one word for each of its limit slots.
 func New(limit int) *Pool {
 	if limit <= 0 {
 		limit = runtime.GOMAXPROCS(0)
 	}
-	return &Pool{limit: limit, tasks: make(chan func())}
+	return &Pool{limit: limit, tasks: make(chan func(), limit)}
 }
 
-// Go runs task on a goroutine of the pool. It hands task to an idle worker if
-// there is one, starts a worker if fewer than the limit are running, and
-// otherwise blocks until a worker is free to take it.
+// Go runs task on a goroutine of the pool. For each of the first limit tasks
+// of a round it starts a worker; after that it adds task to a buffer of up to
+// limit waiting tasks, which the workers take in order as they finish earlier
+// ones, and blocks while the buffer is full. So once limit tasks run, Go
+// accepts limit more and then blocks until a running task returns and its
+// worker takes the next waiting one: never more than limit tasks run at once,
+// and never more than 2*limit are accepted and not finished.
 //
 // Go panics with a message starting "pool: " if task is nil or p was not
 // created by New.
@@ -78,18 +88,11 @@ func (p *Pool) Go(task func()) {
 	if p.tasks == nil {
 		panic("pool: Go called on a Pool not created by New")
 	}
-	if p.started.Load() < int64(p.limit) {
-		// Prefer a worker that is already waiting; start one only when
-		// none is, so a pool never has more workers than tasks.
-		select {
-		case p.tasks <- task:
-			return
-		default:
-		}
-		if p.startWorker(task) {
-			return
-		}
+	if p.started.Load() < int64(p.limit) && p.startWorker(task) {
+		return
 	}
+	// Blocks only while the buffer is full, and then started == limit:
+	// startWorker fails only at the limit, and only Wait lowers it.
 	p.tasks <- task
 }
 
@@ -170,12 +173,12 @@ func (p *Pool) Wait() {
 		panic("pool: Wait called concurrently with Wait")
 	}
 	if p.started.Load() > 0 {
-		// Every task was taken by a worker before its Go returned, so once
-		// the workers have drained the closed channel and exited, every
-		// task has returned.
+		// Every task is running or in the buffer, and workers leave only
+		// once the closed buffer is empty, so once they have all exited
+		// every task has returned.
 		close(p.tasks)
 		p.workers.Wait()
-		p.tasks = make(chan func())
+		p.tasks = make(chan func(), p.limit)
 		p.started.Store(0)
 	}
 	pe := p.panicked.Swap(nil)

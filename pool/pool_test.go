@@ -70,8 +70,10 @@ func TestPoolLimitHolds(t *testing.T) {
 	}
 }
 
-// With limit tasks blocked, the pool runs exactly limit of them and Go blocks:
-// the next task is neither started nor queued until one of them returns.
+// With limit tasks blocked, the pool runs exactly limit of them, accepts
+// exactly limit more into its buffer without starting them, and then Go
+// blocks: one more Go goes through only when a running task returns and its
+// worker takes the oldest waiting task.
 func TestPoolBackPressure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const limit = 3
@@ -79,9 +81,14 @@ func TestPoolBackPressure(t *testing.T) {
 		var g gauge
 		release := make(chan struct{})
 		var submitted atomic.Int64
+		var order []int // start order, written by running tasks under mu
+		var mu sync.Mutex
 		go func() {
-			for range 10 {
+			for i := range 10 {
 				p.Go(func() {
+					mu.Lock()
+					order = append(order, i)
+					mu.Unlock()
 					g.enter()
 					<-release
 					g.leave()
@@ -93,19 +100,30 @@ func TestPoolBackPressure(t *testing.T) {
 		if n := g.cur.Load(); n != limit {
 			t.Fatalf("%d tasks running, want %d", n, limit)
 		}
-		if n := submitted.Load(); n != limit {
-			t.Fatalf("Go returned %d times with %d tasks blocked, want %d", n, limit, limit)
+		if n := submitted.Load(); n != 2*limit {
+			t.Fatalf("Go returned %d times with %d tasks blocked, want %d (limit running, limit waiting)", n, limit, 2*limit)
 		}
-		release <- struct{}{} // one task finishes: one more Go goes through
+		release <- struct{}{} // one task finishes: its worker takes a waiting one, and one more Go goes through
 		synctest.Wait()
-		if n := submitted.Load(); n != limit+1 {
-			t.Fatalf("after one task returned Go returned %d times, want %d", n, limit+1)
+		if n := g.cur.Load(); n != limit {
+			t.Fatalf("after one task returned %d tasks running, want %d", n, limit)
 		}
+		if n := submitted.Load(); n != 2*limit+1 {
+			t.Fatalf("after one task returned Go returned %d times, want %d", n, 2*limit+1)
+		}
+		mu.Lock()
+		if len(order) != limit+1 || order[limit] != limit {
+			t.Fatalf("started %v, want the first %d tasks and then task %d, the oldest waiting", order, limit, limit)
+		}
+		mu.Unlock()
 		close(release)
 		synctest.Wait()
 		p.Wait()
 		if g.max.Load() != limit {
 			t.Fatalf("max running = %d, want %d", g.max.Load(), limit)
+		}
+		if len(order) != 10 {
+			t.Fatalf("%d tasks ran, want 10", len(order))
 		}
 	})
 }
