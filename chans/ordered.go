@@ -1,27 +1,73 @@
 package chans
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
-// laneBuffer is the capacity of each worker's input and output lane in
-// OrderedMap. Bigger lanes let the goroutines run longer between hand-offs
-// (more throughput) at the price of more items buffered; see OrderedMap for
-// the resulting bound.
-const laneBuffer = 8
+// batchCap is the most items an OrderedMap batch holds. The goroutines of the
+// stage hand each other whole batches, so their hand-offs are paid per batch
+// rather than per item; batchCap and the number of batches bound the items
+// the stage buffers (see OrderedMap).
+const batchCap = 32
+
+// orderedBatch is a run of consecutive input items and, once a worker has
+// mapped them, their results. The stage recycles a fixed set of batches, so it
+// allocates nothing per item.
+//
+// A batch changes hands through channels, except while it is open: from the
+// dealer's first item until a worker seals it, the dealer may still append
+// items to a batch that already sits in the worker's input lane. sealed
+// settles the race between the two: the dealer publishes items[n] by moving
+// published from n to n+1, the worker seals the batch by swapping published to
+// -1, and an item the dealer wrote but failed to publish belongs to the next
+// batch.
+type orderedBatch[T, R any] struct {
+	published atomic.Int64
+	items     []T // len batchCap; items[:published] are the batch
+	results   []R
+}
+
+// add appends v to the open batch b and reports whether it could: false if a
+// worker has sealed b or b is full.
+func (b *orderedBatch[T, R]) add(v T) bool {
+	n := b.published.Load()
+	if n < 0 || n == batchCap {
+		return false
+	}
+	b.items[n] = v
+	if b.published.CompareAndSwap(n, n+1) {
+		return true
+	}
+	// Sealed meanwhile with n items: items[n] is the dealer's alone.
+	var zero T
+	b.items[n] = zero
+	return false
+}
+
+// seal closes b to the dealer and returns the items it holds. b stays sealed
+// until the dealer reopens it as a new batch, so the dealer's add on a batch it
+// has dealt fails even after the batch has been recycled.
+func (b *orderedBatch[T, R]) seal() []T {
+	return b.items[:b.published.Swap(-1)]
+}
 
 // OrderedMap applies f to the values received from in on workers goroutines
 // at once and returns the results in input order.
 //
-// The work is dealt round-robin: a dispatcher goroutine hands item k to
-// worker k mod workers through that worker's input lane, each worker sends
-// its results to its own output lane, and a collector reads the output lanes
-// in the same round-robin order. Because dealing and collecting follow the
-// same rotation, the results come out in input order without sequence
-// numbers, reordering buffers or per-item allocation; the lanes are bounded
-// channels created once per call. At most workers*(2*laneBuffer+1)+2 items
-// (laneBuffer is 8) have been received from in and not yet delivered, so a
-// slow consumer holds back the workers after O(workers) items. An item whose
-// f is slow holds back the delivery of the items after it, as any ordered
-// map must.
+// A dealer goroutine gathers the items of in into batches and deals the
+// batches round-robin to the workers; each worker maps its batch in order and
+// passes it to a collector that reads the workers in the same rotation and
+// emits the results one by one. Dealing and collecting in the same rotation
+// keeps the input order without sequence numbers or reordering buffers. A
+// batch goes to its worker with its first item and grows until the worker
+// starts on it (or it holds 32 items), so a batch never waits to fill:
+// batches grow only while the workers are behind, which is when fewer,
+// larger hand-offs pay. The stage recycles 2*workers+2 batches, so at most
+// (2*workers+2)*32+1 items have been received from in and not yet delivered,
+// and a slow consumer holds back the stage after O(workers) items. An item
+// whose f is slow holds back the delivery of the items after it, as any
+// ordered map must.
 //
 // The channel is closed once in is closed and every result has been
 // delivered, or as soon as ctx ends. OrderedMap panics if workers < 1 or f is
@@ -33,21 +79,37 @@ func OrderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 	return orderedMap(ctx, in, workers, func(v T) (R, bool) { return f(v), true }, goSpawn, nil)
 }
 
+// orderedBatches is how many batches an OrderedMap stage recycles: for each
+// worker, one it maps and one waiting for it, plus one the collector emits and
+// one waiting for the collector.
+func orderedBatches(workers int) int { return 2*workers + 2 }
+
 // orderedMap is OrderedMap with a function that may fail: a worker whose f
-// reports false exits, which closes its output lane and so ends the output
-// early (the failure has been recorded and the stage's context cancelled
-// elsewhere). stop, if not nil, runs after the collector has exited.
+// reports false drops its batch and exits, which closes its output lane and
+// so ends the output before that batch (the failure has been recorded and the
+// stage's context cancelled elsewhere). stop, if not nil, runs after the
+// collector has exited.
 func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(T) (R, bool), spawn spawner, stop func()) <-chan R {
+	type batch = orderedBatch[T, R]
 	out := make(chan R)
-	ins := make([]chan T, workers)
-	outs := make([]chan R, workers)
+	// free holds every batch not in use, so returning one never blocks.
+	nb := orderedBatches(workers)
+	free := make(chan *batch, nb)
+	for range nb {
+		b := &batch{items: make([]T, batchCap), results: make([]R, 0, batchCap)}
+		b.published.Store(-1)
+		free <- b
+	}
+	ins := make([]chan *batch, workers)
+	outs := make([]chan *batch, workers)
 	for i := range workers {
-		ins[i] = make(chan T, laneBuffer)
-		outs[i] = make(chan R, laneBuffer)
+		ins[i] = make(chan *batch, 1)
+		outs[i] = make(chan *batch, 1)
 	}
 
-	// Dispatcher: deals items round-robin and closes every input lane at the
-	// end, so each worker sees the end of its share.
+	// Dealer: adds each item to the open batch, or opens the next batch with
+	// it and deals that to the next worker in the rotation. It closes every
+	// input lane at the end, so each worker sees the end of its share.
 	spawn(func() {
 		defer func() {
 			for _, c := range ins {
@@ -55,9 +117,21 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 			}
 		}()
 		done := ctx.Done()
+		var b *batch
 		for i := 0; ; i = next(i, workers) {
-			v, ok := recv(done, in)
-			if !ok || !laneSend(done, ins[i], v) {
+			v, ok := laneRecv(done, in)
+			for ok && b != nil && b.add(v) {
+				v, ok = laneRecv(done, in)
+			}
+			if !ok {
+				return
+			}
+			if b, ok = recv(done, free); !ok {
+				return
+			}
+			b.items[0] = v
+			b.published.Store(1)
+			if !laneSend(done, ins[i], b) {
 				return
 			}
 		}
@@ -69,12 +143,20 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 			defer close(lout)
 			done := ctx.Done()
 			for {
-				v, ok := laneRecv(done, lin)
+				b, ok := laneRecv(done, lin)
 				if !ok {
 					return
 				}
-				r, ok := f(v)
-				if !ok || !laneSend(done, lout, r) {
+				items := b.seal()
+				for _, v := range items {
+					r, ok := f(v)
+					if !ok {
+						return
+					}
+					b.results = append(b.results, r)
+				}
+				clear(items) // the stage needs the items no more
+				if !laneSend(done, lout, b) {
 					return
 				}
 			}
@@ -83,7 +165,7 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 
 	// Collector: reads the output lanes in the dealing order. The first lane
 	// found closed and empty is the lane that would have carried the next
-	// item, so there is no next item: the output is complete.
+	// batch, so there is no next batch: the output is complete.
 	spawn(func() {
 		defer close(out)
 		if stop != nil {
@@ -91,10 +173,18 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		}
 		done := ctx.Done()
 		for i := 0; ; i = next(i, workers) {
-			r, ok := laneRecv(done, outs[i])
-			if !ok || !send(done, out, r) {
+			b, ok := laneRecv(done, outs[i])
+			if !ok {
 				return
 			}
+			for _, r := range b.results {
+				if !laneSend(done, out, r) {
+					return
+				}
+			}
+			clear(b.results)
+			b.results = b.results[:0]
+			free <- b // still sealed: the dealer reopens it
 		}
 	})
 	return out

@@ -32,11 +32,12 @@ func TestOrderedMapBuffersOWorkers(t *testing.T) {
 			var calls atomic.Int64
 			out := OrderedMap(ctx, src, workers, func(v int) int { calls.Add(1); return v })
 
-			// Received from in and not delivered: dispatcher 1, input lanes,
-			// one per worker, output lanes, collector 1; the source holds one more.
-			inFlight := int64(workers*(2*laneBuffer+1) + 2)
-			// f called and not delivered: one per worker, output lanes, collector.
-			computed := int64(workers*(laneBuffer+1) + 1)
+			// Received from in and not delivered: the items of every batch the
+			// stage recycles, and one the dealer holds while it waits for a
+			// batch; the source holds one more.
+			inFlight := int64(orderedBatches(workers)*batchCap + 1)
+			// f called and not delivered: the items of every batch.
+			computed := int64(orderedBatches(workers) * batchCap)
 			for delivered := int64(0); delivered < 50; delivered += 10 {
 				synctest.Wait() // the consumer is stalled; the stage runs until blocked
 				if got := pulled - 1 - delivered; got > inFlight {
