@@ -110,8 +110,10 @@ func runSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, keep bool
 	go seqWorker(g, s, body)
 	g.wg.Wait()
 
-	// The workers are done: g's and s's fields are no longer shared.
-	err := g.finish(s.done)
+	// The workers are done: g's and s's fields are no longer shared. A value
+	// pulled after the stop is not started, so seq being exhausted is not
+	// enough for every value to have started.
+	err := g.finish(s.done && g.started.Load() == int64(s.taken))
 	if !keep {
 		return nil, err
 	}
