@@ -17,7 +17,7 @@ const batchCap = 32
 //
 // A batch changes hands through channels, except while it is open: from the
 // dealer's first item until a worker seals it, the dealer may still append
-// items to a batch that already sits in the worker's input lane. sealed
+// items to a batch that already sits in the worker's input lane. published
 // settles the race between the two: the dealer publishes items[n] by moving
 // published from n to n+1, the worker seals the batch by swapping published to
 // -1, and an item the dealer wrote but failed to publish belongs to the next
@@ -79,9 +79,9 @@ func OrderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 	return orderedMap(ctx, in, workers, func(v T) (R, bool) { return f(v), true }, goSpawn, nil)
 }
 
-// orderedBatches is how many batches an OrderedMap stage recycles: for each
-// worker, one it maps and one waiting for it, plus one the collector emits and
-// one waiting for the collector.
+// orderedBatches is how many batches an OrderedMap stage recycles: enough for
+// each worker to map one while the next one waits in its lane, and for the
+// collector to emit one while the next one waits for it.
 func orderedBatches(workers int) int { return 2*workers + 2 }
 
 // orderedMap is OrderedMap with a function that may fail: a worker whose f
@@ -92,13 +92,15 @@ func orderedBatches(workers int) int { return 2*workers + 2 }
 func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(T) (R, bool), spawn spawner, stop func()) <-chan R {
 	type batch = orderedBatch[T, R]
 	out := make(chan R)
-	// free holds every batch not in use, so returning one never blocks.
+	// free holds the batches made and not in use, at most nb, so returning
+	// one never blocks. The dealer makes them as it needs them, so a short
+	// stream does not pay for nb.
 	nb := orderedBatches(workers)
 	free := make(chan *batch, nb)
-	for range nb {
-		b := &batch{items: make([]T, batchCap), results: make([]R, 0, batchCap)}
-		b.published.Store(-1)
-		free <- b
+	made := 0
+	newBatch := func() *batch {
+		made++
+		return &batch{items: make([]T, batchCap), results: make([]R, 0, batchCap)}
 	}
 	ins := make([]chan *batch, workers)
 	outs := make([]chan *batch, workers)
@@ -126,8 +128,17 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 			if !ok {
 				return
 			}
-			if b, ok = recv(done, free); !ok {
+			if ended(done) {
 				return
+			}
+			select {
+			case b = <-free:
+			default:
+				if made < nb {
+					b = newBatch()
+				} else if b, ok = recv(done, free); !ok {
+					return
+				}
 			}
 			b.items[0] = v
 			b.published.Store(1)
@@ -174,7 +185,7 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		done := ctx.Done()
 		for i := 0; ; i = next(i, workers) {
 			b, ok := laneRecv(done, outs[i])
-			if !ok {
+			if !ok || ended(done) {
 				return
 			}
 			for _, r := range b.results {
@@ -190,12 +201,14 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 	return out
 }
 
-// laneSend and laneRecv try the lane operation alone first and fall back to
-// a select on done only when it would block. A lane is usually ready (it is
-// buffered and its other end is a goroutine of the same stage), and the
+// laneSend and laneRecv try the channel operation alone first and fall back
+// to a select on done only when it would block. OrderedMap's lanes are usually
+// ready (they are buffered and their other end is a goroutine of the same
+// stage), and so are its input and output while the stream flows; the
 // one-case form avoids locking done, a channel that every goroutine of the
-// pipeline shares. Cancellation stays prompt: each goroutine of the stage
-// also blocks somewhere on a select with done, or waits for one that does.
+// pipeline shares. Cancellation stays prompt: a goroutine of the stage that
+// would block selects on done, and the dealer and the collector also check
+// done once per batch.
 func laneSend[T any](done <-chan struct{}, lane chan<- T, v T) bool {
 	select {
 	case lane <- v:
@@ -211,6 +224,18 @@ func laneRecv[T any](done <-chan struct{}, lane <-chan T) (T, bool) {
 		return v, ok
 	default:
 		return recv(done, lane)
+	}
+}
+
+// ended reports whether done is closed, without waiting. The stage's
+// goroutines check it once per batch, so that a consumer that keeps reading
+// after ctx ends gets at most the rest of one batch.
+func ended(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
 	}
 }
 
