@@ -17,8 +17,8 @@
 // they must not all run at once: because each one holds a connection, a file,
 // memory, or a slot of some remote service's rate limit, or because starting a
 // goroutine per item would cost more than the item itself. New(limit) fixes
-// how many run at once; Go queues at most as many more and then blocks the
-// producer until a task finishes, which is the back-pressure that keeps a
+// how many run at once; Go queues at most four times as many more and then
+// blocks the producer until a task finishes, which is the back-pressure that keeps a
 // fast producer from queuing work without bound. ForEach and Map add what a batch job usually wants on top: the
 // first error cancels the rest, all errors are reported, and results come back
 // in input order.
@@ -33,7 +33,7 @@
 //
 // A Pool starts its worker goroutines lazily, up to the limit, and keeps them
 // until Wait. Go passes a task to the workers through a channel buffered to
-// hold limit tasks, so while it is neither empty nor full neither Go nor a
+// hold 4*limit tasks, so while it is neither empty nor full neither Go nor a
 // worker has to park and wake the other: a task costs about one buffered
 // channel send and receive and allocates nothing beyond the task's own
 // closure. ForEach and Map need no handoff at all: their workers
@@ -43,7 +43,7 @@
 // # Guarantees
 //
 // The limit is a hard bound: never more than limit tasks or calls of f run at
-// once, and a Pool holds at most limit more tasks that wait to run. A panic is never swallowed and never flattened into a string: it is
+// once, and a Pool holds at most 4*limit more tasks that wait to run. A panic is never swallowed and never flattened into a string: it is
 // re-raised in the goroutine that waits (Pool.Wait, or the caller of ForEach
 // and the others) as a *syncx.PanicError carrying the original value and the
 // stack of the goroutine that panicked, once the other work has returned. No

@@ -44,9 +44,9 @@ func ExampleNew() {
 	// Output: true
 }
 
-// Go blocks while the pool is full (limit tasks running and limit more
-// waiting), so the loop reading the input never gets more than twice the limit
-// ahead of the work, however long the input is.
+// Go blocks while the pool is full (limit tasks running and 4*limit more
+// waiting), so the loop reading the input never gets more than five times the
+// limit ahead of the work, however long the input is.
 func ExamplePool_Go() {
 	input := bufio.NewScanner(strings.NewReader("1\n2\n3\n4\n5\n6\n7\n8\n"))
 	p := pool.New(3)

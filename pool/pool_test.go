@@ -71,12 +71,12 @@ func TestPoolLimitHolds(t *testing.T) {
 }
 
 // With limit tasks blocked, the pool runs exactly limit of them, accepts
-// exactly limit more into its buffer without starting them, and then Go
+// exactly 4*limit more into its buffer without starting them, and then Go
 // blocks: one more Go goes through only when a running task returns and its
 // worker takes the oldest waiting task.
 func TestPoolBackPressure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		const limit = 3
+		const limit, waiting = 3, 4 * 3
 		p := pool.New(limit)
 		var g gauge
 		release := make(chan struct{})
@@ -84,7 +84,7 @@ func TestPoolBackPressure(t *testing.T) {
 		var order []int // start order, written by running tasks under mu
 		var mu sync.Mutex
 		go func() {
-			for i := range 10 {
+			for i := range limit + waiting + 5 {
 				p.Go(func() {
 					mu.Lock()
 					order = append(order, i)
@@ -100,16 +100,16 @@ func TestPoolBackPressure(t *testing.T) {
 		if n := g.cur.Load(); n != limit {
 			t.Fatalf("%d tasks running, want %d", n, limit)
 		}
-		if n := submitted.Load(); n != 2*limit {
-			t.Fatalf("Go returned %d times with %d tasks blocked, want %d (limit running, limit waiting)", n, limit, 2*limit)
+		if n := submitted.Load(); n != limit+waiting {
+			t.Fatalf("Go returned %d times with %d tasks blocked, want %d (limit running, 4*limit waiting)", n, limit, limit+waiting)
 		}
 		release <- struct{}{} // one task finishes: its worker takes a waiting one, and one more Go goes through
 		synctest.Wait()
 		if n := g.cur.Load(); n != limit {
 			t.Fatalf("after one task returned %d tasks running, want %d", n, limit)
 		}
-		if n := submitted.Load(); n != 2*limit+1 {
-			t.Fatalf("after one task returned Go returned %d times, want %d", n, 2*limit+1)
+		if n := submitted.Load(); n != limit+waiting+1 {
+			t.Fatalf("after one task returned Go returned %d times, want %d", n, limit+waiting+1)
 		}
 		mu.Lock()
 		if len(order) != limit+1 || order[limit] != limit {
@@ -122,8 +122,8 @@ func TestPoolBackPressure(t *testing.T) {
 		if g.max.Load() != limit {
 			t.Fatalf("max running = %d, want %d", g.max.Load(), limit)
 		}
-		if len(order) != 10 {
-			t.Fatalf("%d tasks ran, want 10", len(order))
+		if len(order) != limit+waiting+5 {
+			t.Fatalf("%d tasks ran, want %d", len(order), limit+waiting+5)
 		}
 	})
 }
