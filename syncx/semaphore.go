@@ -149,6 +149,11 @@ func (s *Semaphore) acquireSlow(ctx context.Context, done <-chan struct{}, n int
 		// does not wake spuriously. cond.Wait unlocks s.mu via semUnlocker;
 		// the granter recycles w, so the waiter must not touch it again.
 		s.cond.Wait()
+		// The granter's waiters.Add(-1) for this grant came after the
+		// releaser's writes and before the Signal; loading it is the
+		// happens-before edge from Release to this return (sync.Cond itself
+		// provides none without its Locker).
+		s.waiters.Load()
 		return nil
 	}
 	ch := make(chan struct{})
@@ -212,15 +217,42 @@ func (s *Semaphore) Release(n int64) {
 	if n < 0 {
 		panic("syncx: Semaphore.Release with negative n")
 	}
-	if s.avail.Add(n) < 0 {
-		panic("syncx: Semaphore.Release overflows the permit count")
+	if s.waiters.Load() != 0 {
+		s.mu.Lock()
+		s.handOffLocked(n)
+		s.mu.Unlock()
+		return
 	}
+	s.store(n)
 	if s.waiters.Load() == 0 {
 		return
 	}
 	s.mu.Lock()
 	s.grantLocked()
 	s.mu.Unlock()
+}
+
+// store adds n released permits to avail.
+func (s *Semaphore) store(n int64) {
+	if s.avail.Add(n) < 0 {
+		panic("syncx: Semaphore.Release overflows the permit count")
+	}
+}
+
+// handOffLocked gives n released permits straight to the waiters at the head
+// of the queue that they cover on their own, without passing them through
+// avail, and then stores the rest and serves the queue as usual; s.mu is held.
+// A head waiter is first in line for any permit, so skipping avail overtakes
+// nobody.
+func (s *Semaphore) handOffLocked(n int64) {
+	for w := s.head; w != nil && w.n <= n; w = s.head {
+		n -= w.n
+		s.grant(w)
+	}
+	if n > 0 {
+		s.store(n)
+	}
+	s.grantLocked()
 }
 
 // Available returns the number of permits that are neither held nor granted
@@ -239,19 +271,26 @@ func (s *Semaphore) grantLocked() {
 		if !s.tryTake(w.n) {
 			return
 		}
-		s.remove(w)
-		s.waiters.Add(-1)
-		if w.ch == nil {
-			// The cond waiter granted here is the longest-waiting one in
-			// cond: cond waiters never leave the queue but by a grant.
-			s.cond.Signal()
-			w.next = s.free
-			s.free = w
-			continue
-		}
-		w.state.Store(semGranted)
-		close(w.ch)
+		s.grant(w)
 	}
+}
+
+// grant wakes waiter w, whose permits have been taken for it, and removes it
+// from the queue; s.mu is held.
+func (s *Semaphore) grant(w *semWaiter) {
+	s.remove(w)
+	s.waiters.Add(-1)
+	if w.ch == nil {
+		// The cond waiter granted here is the longest-waiting one in cond:
+		// cond waiters never leave the queue but by a grant. It does not
+		// touch w once woken, so w can be recycled at once.
+		s.cond.Signal()
+		w.next = s.free
+		s.free = w
+		return
+	}
+	w.state.Store(semGranted)
+	close(w.ch)
 }
 
 func (s *Semaphore) push(w *semWaiter) {
