@@ -58,7 +58,7 @@ type barrierRound struct {
 	// state is barrierGathering until the round completes or breaks. It
 	// changes only under b.mu; a woken party loads it without the lock.
 	state atomic.Uint32
-	left  atomic.Int32 // parties that have finished with this round
+	left  atomic.Int64 // parties that have finished with this round
 
 	// ch is made, under b.mu, by the first party of the round that waits
 	// with a ctx that can end, so that it blocks on a channel made when its
@@ -248,7 +248,7 @@ func (b *Barrier) newRound() *barrierRound {
 // last one to do so keeps r for reuse. The round has ended, so its count is
 // final.
 func (b *Barrier) depart(r *barrierRound) {
-	if r.left.Add(1) == int32(r.count) {
+	if r.left.Add(1) == int64(r.count) {
 		b.spare.CompareAndSwap(nil, r)
 	}
 }
@@ -261,8 +261,9 @@ func (b *Barrier) runAction(r *barrierRound) {
 		if !ok {
 			b.mu.Lock()
 			b.broken = true
+			ch := b.endLocked(r, barrierBroken)
 			b.mu.Unlock()
-			b.end(r, barrierBroken)
+			b.wake(ch)
 			b.depart(r)
 		}
 	}()
