@@ -183,9 +183,12 @@ func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
 				b.mu.Unlock()
 				return s
 			}
-			// Wait unlocks b.mu after registering this party. Other
-			// rounds' broadcasts wake it too; then it checks again.
+			// Wait unlocks b.mu after registering this party.
 			b.cond.Wait()
+			if s := r.state.Load(); s != barrierGathering {
+				return s
+			}
+			// Woken by the end of another round: sleep again.
 			b.mu.Lock()
 		}
 	}
