@@ -251,7 +251,10 @@ func (b *Barrier) newRound() *barrierRound {
 // last one to do so keeps r for reuse. The round has ended, so its count is
 // final.
 func (b *Barrier) depart(r *barrierRound) {
-	if r.left.Add(1) == int64(r.count) {
+	// Read count before leaving: once this party is counted as gone, the
+	// last party to leave may hand r over for reuse, which resets count.
+	count := int64(r.count)
+	if r.left.Add(1) == count {
 		b.spare.CompareAndSwap(nil, r)
 	}
 }
