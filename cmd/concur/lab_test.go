@@ -28,10 +28,10 @@ func TestLab(t *testing.T) {
 		t.Errorf("GOMAXPROCS left at %d, was %d", after, before)
 	}
 	out := stdout.String()
-	if !strings.HasPrefix(out, "concur lab: 3 workloads at N = 1,2,3 goroutines, 3ms each; GOMAXPROCS = min(N, NumCPU = ") {
+	if !strings.HasPrefix(out, "concur lab: 4 workloads at N = 1,2,3 goroutines, 3ms each; GOMAXPROCS = min(N, NumCPU = ") {
 		t.Errorf("header line missing:\n%s", out)
 	}
-	names := []string{"letters/atomics", "rwmap/Fair", "pipeline/fan-out"}
+	names := []string{"letters/atomics", "rwmap/Fair", "pipeline/chatty", "pipeline/chunky"}
 	sections := strings.Split(out, "\n== ")[1:]
 	if len(sections) != len(names) {
 		t.Fatalf("got %d workload sections, want %d:\n%s", len(sections), len(names), out)

@@ -33,6 +33,10 @@ var corpus = func() []byte {
 	return b.Bytes()
 }()
 
+// repeatedCorpus is the corpus repeated to 256 KiB, so that the pipeline
+// can cut it into large messages.
+var repeatedCorpus = bytes.Repeat(corpus, (256<<10)/len(corpus)+1)
+
 // A workload does units of work with n goroutines for about d and reports
 // how many units it did, in how long. It returns an error when its own
 // consistency check fails (a lost update would make the throughput a lie).
@@ -59,8 +63,14 @@ func workloads() []workload {
 			fmt.Sprintf("read-heavy map (1 write per %d operations, reads look up %d keys) under syncx.NewRWMutex(%v)", writeEvery, readKeys, p),
 			"the lock word that every read and write updates", "ops/s", rwMap(p)})
 	}
-	ws = append(ws, workload{"pipeline/fan-out", "chans.FromSeq → chans.ParallelMap over N workers (count letters of a 64-byte line) → one consumer",
-		"the hand-off through one producer and one consumer", "lines/s", pipelineFanOut})
+	// The same pipeline twice: with 64-byte messages the hand-offs cost more
+	// than the work they carry (a chatty pipeline), with 32 KiB messages the
+	// work dominates and fan-out pays.
+	ws = append(ws,
+		workload{"pipeline/chatty", "chans.FromSeq → chans.ParallelMap over N workers (count letters of a 64-byte line) → one consumer",
+			"the hand-off of each small message through one producer and one consumer", "lines/s", pipelineFanOut(64)},
+		workload{"pipeline/chunky", "chans.FromSeq → chans.ParallelMap over N workers (count letters of a 32 KiB chunk) → one consumer",
+			"the hand-off through one producer and one consumer", "chunks/s", pipelineFanOut(32 << 10)})
 	return ws
 }
 
@@ -230,7 +240,7 @@ func lettersMessages(n int, d time.Duration) (int64, time.Duration, error) {
 const (
 	mapKeys    = 4096
 	writeEvery = 64
-	readKeys   = 8
+	readKeys   = 512
 )
 
 func rwMap(p syncx.Policy) func(n int, d time.Duration) (int64, time.Duration, error) {
@@ -276,12 +286,21 @@ func rwMap(p syncx.Policy) func(n int, d time.Duration) (int64, time.Duration, e
 	}
 }
 
-func pipelineFanOut(n int, d time.Duration) (int64, time.Duration, error) {
+// pipelineFanOut returns a workload that streams the corpus in messages of
+// size bytes through a fan-out stage.
+func pipelineFanOut(size int) func(n int, d time.Duration) (int64, time.Duration, error) {
+	return func(n int, d time.Duration) (int64, time.Duration, error) {
+		return pipeline(size, n, d)
+	}
+}
+
+func pipeline(size, n int, d time.Duration) (int64, time.Duration, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	text := repeatedCorpus
 	lines := func(yield func([]byte) bool) {
-		for pos := 0; ; pos = (pos + 64) % (len(corpus) - 64) {
-			if !yield(corpus[pos : pos+64]) {
+		for pos := 0; ; pos = (pos + size) % (len(text) - size) {
+			if !yield(text[pos : pos+size]) {
 				return
 			}
 		}
