@@ -130,8 +130,10 @@ func TestForEachSeqErrorStopsPulling(t *testing.T) {
 		if err != errTask {
 			t.Errorf("err = %v, want %v", err, errTask)
 		}
-		if n := started.Load(); n != limit {
-			t.Errorf("%d values started, want %d", n, limit)
+		// Value 0 may be pulled and then skipped, because the error of value
+		// 1 stopped the run before its worker started it.
+		if n := started.Load(); n < 1 || n > limit {
+			t.Errorf("%d values started, want 1 to %d", n, limit)
 		}
 		if n := c.pulled.Load(); n > limit+1 {
 			t.Errorf("%d values pulled, want at most %d", n, limit+1)
