@@ -25,6 +25,22 @@ func recv[T any](done <-chan struct{}, in <-chan T) (v T, ok bool) {
 	}
 }
 
+// forward is the loop of every mapping stage: it receives from in, applies f
+// and sends the result to out, until in is closed, done is closed or f reports
+// false.
+func forward[T, R any](done <-chan struct{}, in <-chan T, out chan<- R, f func(T) (R, bool)) {
+	for {
+		v, ok := recv(done, in)
+		if !ok {
+			return
+		}
+		r, ok := f(v)
+		if !ok || !send(done, out, r) {
+			return
+		}
+	}
+}
+
 // spawner starts the goroutines of one stage. Plain operators use goSpawn; the
 // error-aware stages use their Group, whose Wait waits for them.
 type spawner func(fn func())

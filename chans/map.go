@@ -21,17 +21,7 @@ func mapStage[T, R any](ctx context.Context, in <-chan T, f func(T) (R, bool), s
 		if stop != nil {
 			defer stop()
 		}
-		done := ctx.Done()
-		for {
-			v, ok := recv(done, in)
-			if !ok {
-				return
-			}
-			r, ok := f(v)
-			if !ok || !send(done, out, r) {
-				return
-			}
-		}
+		forward(ctx.Done(), in, out, f)
 	})
 	return out
 }

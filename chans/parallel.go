@@ -30,17 +30,7 @@ func parallelMap[T, R any](ctx context.Context, in <-chan T, workers int, f func
 	for range workers {
 		spawn(func() {
 			defer wg.Done()
-			done := ctx.Done()
-			for {
-				v, ok := recv(done, in)
-				if !ok {
-					return
-				}
-				r, ok := f(v)
-				if !ok || !send(done, out, r) {
-					return
-				}
-			}
+			forward(ctx.Done(), in, out, f)
 		})
 	}
 	// The closer is the only goroutine that may close out: the workers share it.

@@ -88,13 +88,7 @@ func run(ctx context.Context, n, limit int, body func(context.Context, int) erro
 func (g *group) sliceWorker(next *atomic.Int64, n, workers int, body func(context.Context, int) error) {
 	started := 0
 	normal := false
-	defer func() {
-		g.started.Add(int64(started))
-		if !normal {
-			g.abort(recover())
-		}
-		g.wg.Done()
-	}()
+	defer func() { g.exit(started, normal, recover()) }()
 	for {
 		lo, hi := claim(next, n, workers)
 		if lo >= hi {

@@ -70,6 +70,18 @@ func (g *group) fail(i int, err error) {
 	g.cancel(err)
 }
 
+// exit ends a worker that started the given number of items. Unless it
+// returned normally it aborts the call with v, the value of recover (nil for
+// runtime.Goexit). It must be called from the worker's deferred function, so
+// that a panic's stack is still there to be recorded.
+func (g *group) exit(started int, normal bool, v any) {
+	g.started.Add(int64(started))
+	if !normal {
+		g.abort(v)
+	}
+	g.wg.Done()
+}
+
 // abort is called, with the value of recover, by a worker that is leaving
 // because f (or the sequence) panicked or called runtime.Goexit.
 func (g *group) abort(v any) {

@@ -127,13 +127,7 @@ func runSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, keep bool
 func seqWorker[T, R any](g *group, s *source[T, R], body func(context.Context, T, *R) error) {
 	started := 0
 	normal := false
-	defer func() {
-		g.started.Add(int64(started))
-		if !normal {
-			g.abort(recover())
-		}
-		g.wg.Done()
-	}()
+	defer func() { g.exit(started, normal, recover()) }()
 	for !g.stopped() {
 		i, v, slot, spawn, ok := s.take()
 		if !ok {
