@@ -160,6 +160,11 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 				}
 				items := b.seal()
 				for _, v := range items {
+					// A batch may hold many items: do not start on the
+					// rest of it once ctx has ended.
+					if ended(done) {
+						return
+					}
 					r, ok := f(v)
 					if !ok {
 						return

@@ -2,8 +2,10 @@ package chans
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // TestOrderedMapStopsSoonAfterCancel keeps reading an OrderedMap after its
@@ -39,4 +41,31 @@ func TestOrderedMapStopsSoonAfterCancel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOrderedMapStopsCallingFAfterCancel cancels an OrderedMap whose f is
+// slow, so that its batches are full: f may finish the calls already running
+// but must not be started on the rest of a batch.
+func TestOrderedMapStopsCallingFAfterCancel(t *testing.T) {
+	const workers = 2
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		var calls atomic.Int64
+		slow := func(v int) int {
+			calls.Add(1)
+			time.Sleep(10 * time.Millisecond)
+			return v
+		}
+		out := OrderedMap(ctx, Generate(ctx, make([]int, 10*batchCap)...), workers, slow)
+		<-out
+		synctest.Wait() // the batches have filled while f slept
+		cancel()
+		before := calls.Load()
+		Drain(out)
+		time.Sleep(time.Second) // long enough for every f started to return
+		synctest.Wait()
+		if after := calls.Load() - before; after > workers {
+			t.Errorf("f called %d times after cancel, want at most %d (the calls in progress)", after, workers)
+		}
+	})
 }
