@@ -9,8 +9,9 @@ import (
 // input order (each value is shared, not copied: broadcast values that the
 // consumers will not modify, or copy them first).
 //
-// Consumers are kept in step: no consumer gets more than one value ahead of
-// the slowest one, so a slow or stalled consumer slows down every other one,
+// Consumers are kept in step: no consumer gets more than two values ahead of
+// the slowest one (the distributor hands a value to the outputs in turn, and
+// each output's relay holds one), so a slow or stalled consumer slows down every other one,
 // as in the classic broadcast loop. Unlike that loop, the consumers may take
 // a value in any order, so one goroutine may read the outputs in any order
 // without deadlock. Use BroadcastBuffered to let a consumer fall behind by a
@@ -27,7 +28,7 @@ func Broadcast[T any](ctx context.Context, in <-chan T, n int) []<-chan T {
 }
 
 // BroadcastBuffered is Broadcast with a queue of buffer values per consumer: a
-// consumer may fall behind the fastest one by up to buffer+1 values, and a
+// consumer may fall behind the fastest one by up to buffer+2 values, and a
 // slow consumer holds back the others only when its queue is full. It is
 // Broadcast when buffer is 0.
 //
@@ -56,7 +57,9 @@ func BroadcastDropping[T any](ctx context.Context, in <-chan T, n, buffer int) (
 }
 
 // Drops counts, per output, the values BroadcastDropping dropped. It may be
-// read at any time; once an output is closed its count is final.
+// read at any time; once every output is closed the counts are final (after
+// ctx ends, the outputs close at once while the distributor may still count a
+// last drop).
 type Drops struct {
 	counts []atomic.Int64
 }

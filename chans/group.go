@@ -27,8 +27,9 @@ type Group struct {
 	cancels []context.CancelFunc // the group's context, then one per stage
 }
 
-// errStagePanicked cancels the group when a stage panics; Wait re-raises the
-// panic itself, so this error is never returned.
+// errStagePanicked is the group's failure, and so its context's cause and
+// what Err reports, once a stage has panicked; Wait re-raises the panic itself
+// instead of returning it.
 var errStagePanicked = errors.New("chans: stage panicked")
 
 // NewGroup returns a Group and a context derived from ctx that is cancelled,
@@ -101,7 +102,9 @@ func (g *Group) Go(f func() error) {
 	})
 }
 
-// Err returns the first failure of the group so far, or nil.
+// Err returns the first failure of the group so far, or nil. After a stage
+// panicked it is an error whose text is "chans: stage panicked"; Wait then
+// re-raises the panic.
 func (g *Group) Err() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
