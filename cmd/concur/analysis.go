@@ -163,6 +163,8 @@ func r2(v float64) string {
 func peakText(m scale.USL) string {
 	p := m.Peak()
 	switch {
+	case math.IsInf(p, 1) && m.Sigma == 0:
+		return "none (sigma = kappa = 0: throughput grows in proportion to N)"
 	case math.IsInf(p, 1):
 		return "none (kappa = 0: throughput keeps rising towards lambda/sigma)"
 	case p < 1:
@@ -198,6 +200,9 @@ func fixed(v float64, prec int) string {
 
 // si formats v with 4 significant digits and an SI prefix: 12.35M.
 func si(v float64) string {
+	if math.Abs(v) >= 1e15 {
+		return fmt.Sprintf("%.3e", v) // beyond the prefixes: keep the table narrow
+	}
 	for _, u := range []struct {
 		f float64
 		s string

@@ -46,6 +46,12 @@ func TestGolden(t *testing.T) {
 		{"fit_stdin_spaces", []string{"fit", "-"}, "# measured elsewhere\n n , x\n1, 100\n2, 180\n4, 290\n8, 330\n"},
 		{"scale_in", []string{"scale", "-out", "", "-in", "testdata/bench.txt"}, ""},
 		{"scale_in_stdin", []string{"scale", "-out=", "-in", "-"}, string(bench)},
+		// A sub-benchmark whose own name ends in -64: at GOMAXPROCS 1 go
+		// test adds no suffix, and that line is not a run at 64 procs.
+		{"scale_in_subsuffix", []string{"scale", "-out", "", "-in", "testdata/subsuffix.txt"}, ""},
+		// One benchmark cannot be fitted: it is skipped with a warning and
+		// the others are still reported.
+		{"scale_in_mixed", []string{"scale", "-out", "", "-in", "testdata/mixed.txt"}, ""},
 
 		{"err_no_command", nil, ""},
 		{"err_unknown_command", []string{"measure"}, ""},

@@ -73,16 +73,28 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("scale: %w", err)
 	}
-	var as []*analysis
+	// A benchmark that cannot be fitted (too few levels, say) is skipped
+	// with a warning, so that one odd benchmark does not hide the others.
+	var (
+		as      []*analysis
+		skipped []error
+	)
 	for _, s := range ss {
 		if *in == "" {
 			s.cores = runtime.NumCPU() // measured here, so the cores present are known
 		}
 		a, err := analyse(s)
 		if err != nil {
-			return fmt.Errorf("scale: %w", err)
+			skipped = append(skipped, err)
+			continue
 		}
 		as = append(as, a)
+	}
+	if len(as) == 0 {
+		return fmt.Errorf("scale: %w", skipped[0])
+	}
+	for _, err := range skipped {
+		fmt.Fprintf(stderr, "concur: scale: skipped %v\n", err)
 	}
 	for _, a := range as {
 		a.writeText(stdout)
@@ -180,8 +192,7 @@ func goTestBench(pkgs []string, bench string, cpus []int, count int, benchtime s
 // order the benchmarks first appear.
 func parseBench(r io.Reader, name string) ([]series, error) {
 	rd := benchfmt.NewReader(r, name)
-	index := map[string]int{}
-	var ss []series
+	var rs []benchResult
 	for rd.Scan() {
 		res, ok := rd.Result().(*benchfmt.Result)
 		if !ok {
@@ -191,22 +202,44 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 		if !ok || sec <= 0 {
 			continue
 		}
+		r := benchResult{x: 1 / sec, pkg: res.GetConfig("pkg"), procs: 1}
 		base, parts := res.Name.Parts()
-		procs := 1 // go test omits the suffix when GOMAXPROCS is 1
-		key := string(base)
+		r.full = string(base)
 		for _, p := range parts {
-			if p[0] == '-' {
-				if n, err := strconv.Atoi(string(p[1:])); err == nil {
-					procs = n
-					continue
-				}
+			r.full += string(p)
+		}
+		// Only the last part can be go test's -P suffix, and only a
+		// number; a sub-benchmark may end in "-64" itself (see below).
+		r.prefix = r.full
+		if k := len(parts); k > 0 && parts[k-1][0] == '-' {
+			if n, err := strconv.Atoi(string(parts[k-1][1:])); err == nil && n > 0 {
+				r.prefix, r.procs = strings.TrimSuffix(r.full, string(parts[k-1])), n
 			}
-			key += string(p)
+		}
+		rs = append(rs, r)
+	}
+	if err := rd.Err(); err != nil {
+		return nil, err
+	}
+	// go test omits the suffix at GOMAXPROCS 1, so "BenchmarkX/size-64" is
+	// size-64 at 1 proc when "BenchmarkX/size-64-2" is there too.
+	prefixes := map[string]bool{}
+	for _, r := range rs {
+		if r.procs > 1 || r.prefix != r.full {
+			prefixes[r.pkg+"\x00"+r.prefix] = true
+		}
+	}
+	index := map[string]int{}
+	var ss []series
+	for _, r := range rs {
+		key, procs := r.prefix, r.procs
+		if prefixes[r.pkg+"\x00"+r.full] {
+			key, procs = r.full, 1
 		}
 		display := key
-		if pkg := res.GetConfig("pkg"); pkg != "" {
-			key = pkg + "." + key
-			display += " (" + pkg + ")"
+		if r.pkg != "" {
+			key = r.pkg + "." + key
+			display += " (" + r.pkg + ")"
 		}
 		i, seen := index[key]
 		if !seen {
@@ -214,15 +247,20 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 			index[key] = i
 			ss = append(ss, series{name: display, unit: "ops/s"})
 		}
-		ss[i].points = append(ss[i].points, scale.Point{N: float64(procs), X: 1 / sec})
-	}
-	if err := rd.Err(); err != nil {
-		return nil, err
+		ss[i].points = append(ss[i].points, scale.Point{N: float64(procs), X: r.x})
 	}
 	if len(ss) == 0 {
 		return nil, fmt.Errorf("%s: no benchmark results (want lines like \"BenchmarkX-4  1000  1234 ns/op\")", name)
 	}
 	return ss, nil
+}
+
+// benchResult is one result line: its full name, the name without a -P
+// suffix (prefix) and the GOMAXPROCS that suffix gives (1 without one).
+type benchResult struct {
+	pkg, full, prefix string
+	procs             int
+	x                 float64
 }
 
 // isTerminal reports whether w is a character device, as a terminal is.
