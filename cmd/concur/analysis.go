@@ -147,8 +147,14 @@ func (a *analysis) writeText(w io.Writer) {
 	m := a.USL.Model
 	fmt.Fprintf(w, "USL fit: sigma=%.4f kappa=%.3g lambda=%s R²=%s; predicted peak %s\n",
 		m.Sigma, m.Kappa, si(m.Lambda), r2(a.USL.R2), peakText(m))
-	fmt.Fprintf(w, "Amdahl fit: serial fraction %.4f (R²=%s), speed-up limit %s (speed-up relative to %s)\n",
+	fmt.Fprintf(w, "Amdahl fit: serial fraction %.4f (R²=%s), speed-up limit %s (speed-up relative to %s)",
 		a.Amdahl.Model.Sigma, r2(a.Amdahl.R2), a.limit(), a.Baseline)
+	if a.Amdahl.Model.Sigma >= 0.9995 {
+		// Amdahl's law has no term for a slow-down: the fit pins the serial
+		// fraction at 1 and explains nothing; say so rather than let it pass.
+		fmt.Fprint(w, "; with no speed-up to explain Amdahl says nothing here, see the USL fit")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "=> %s\n\n", a.Sentence)
 }
 
