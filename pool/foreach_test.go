@@ -67,29 +67,9 @@ func TestForEachEveryItemOnce(t *testing.T) {
 
 func TestForEachLimitHolds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		const limit = 3
-		var g gauge
-		release := make(chan struct{})
-		done := make(chan error)
-		go func() {
-			done <- pool.ForEach(context.Background(), ints(20), limit, func(context.Context, int) error {
-				g.enter()
-				<-release
-				g.leave()
-				return nil
-			})
-		}()
-		synctest.Wait()
-		if n := g.cur.Load(); n != limit {
-			t.Fatalf("%d calls running, want %d", n, limit)
-		}
-		close(release)
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-		if g.max.Load() != limit {
-			t.Fatalf("max running = %d, want %d", g.max.Load(), limit)
-		}
+		checkLimitHolds(t, 3, func(limit int, f func(context.Context, int) error) error {
+			return pool.ForEach(context.Background(), ints(20), limit, f)
+		})
 	})
 	var g gauge
 	_, _ = pool.Map(context.Background(), ints(5000), 5, func(context.Context, int) (int, error) {
@@ -344,4 +324,32 @@ func TestForEachMisuse(t *testing.T) {
 	wantPoolPanic(t, catch(func() { _, _ = pool.MapSeq[int, int](ctx, slices.Values([]int{1}), 1, nil) }))
 	var nilCtx context.Context
 	wantPoolPanic(t, catch(func() { _ = pool.ForEach(nilCtx, []int{1}, 1, func(context.Context, int) error { return nil }) }))
+}
+
+// checkLimitHolds runs forEach with a function that blocks until released,
+// inside a synctest bubble, and checks that exactly limit calls run at once.
+func checkLimitHolds(t *testing.T, limit int, forEach func(limit int, f func(context.Context, int) error) error) {
+	t.Helper()
+	var g gauge
+	release := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- forEach(limit, func(context.Context, int) error {
+			g.enter()
+			<-release
+			g.leave()
+			return nil
+		})
+	}()
+	synctest.Wait()
+	if n := g.cur.Load(); n != int64(limit) {
+		t.Fatalf("%d calls running, want %d", n, limit)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := g.max.Load(); n != int64(limit) {
+		t.Fatalf("max running = %d, want %d", n, limit)
+	}
 }

@@ -87,28 +87,9 @@ func TestForEachSeqLimitAndLazyWorkers(t *testing.T) {
 		}
 
 		// The limit holds.
-		const limit = 3
-		var g gauge
-		release := make(chan struct{})
-		go func() {
-			done <- pool.ForEachSeq(context.Background(), slices.Values(ints(50)), limit, func(context.Context, int) error {
-				g.enter()
-				<-release
-				g.leave()
-				return nil
-			})
-		}()
-		synctest.Wait()
-		if n := g.cur.Load(); n != limit {
-			t.Fatalf("%d calls running, want %d", n, limit)
-		}
-		close(release)
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-		if g.max.Load() != limit {
-			t.Fatalf("max running = %d, want %d", g.max.Load(), limit)
-		}
+		checkLimitHolds(t, 3, func(limit int, f func(context.Context, int) error) error {
+			return pool.ForEachSeq(context.Background(), slices.Values(ints(50)), limit, f)
+		})
 	})
 }
 
