@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
@@ -88,7 +89,7 @@ func (g *group) abort(v any) {
 	g.mu.Lock()
 	var cause error
 	if v != nil {
-		pe := syncx.NewPanicError(v)
+		pe := panics.Capture(v)
 		if g.pe == nil {
 			g.pe = pe
 		}

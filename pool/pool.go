@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/concurkit/concur/internal/nocopy"
+	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
@@ -39,7 +41,7 @@ import (
 // Create a Pool with New; the zero value is not usable. A Pool must not be
 // copied after first use.
 type Pool struct {
-	_ noCopy
+	_ nocopy.NoCopy
 
 	limit int
 	// tasks holds up to waitingPerWorker*limit tasks that no worker has
@@ -155,7 +157,7 @@ func (p *Pool) serve(tasks <-chan func(), first func()) (closed bool) {
 			// nil only for runtime.Goexit: since Go 1.21 panic(nil)
 			// panics with a *runtime.PanicNilError.
 			if v := recover(); v != nil {
-				p.panicked.CompareAndSwap(nil, syncx.NewPanicError(v))
+				p.panicked.CompareAndSwap(nil, panics.Capture(v))
 			}
 		}
 	}()
