@@ -30,7 +30,7 @@ func ForEach[T any](ctx context.Context, items []T, limit int, f func(context.Co
 	if f == nil {
 		panic("pool: ForEach called with a nil function")
 	}
-	return run(ctx, len(items), limit, func(ctx context.Context, i int) error {
+	return run(ctx, "ForEach", len(items), limit, func(ctx context.Context, i int) error {
 		return f(ctx, items[i])
 	})
 }
@@ -49,7 +49,7 @@ func Map[T, R any](ctx context.Context, items []T, limit int, f func(context.Con
 		panic("pool: Map called with a nil function")
 	}
 	results := make([]R, len(items))
-	err := run(ctx, len(items), limit, func(ctx context.Context, i int) error {
+	err := run(ctx, "Map", len(items), limit, func(ctx context.Context, i int) error {
 		r, err := f(ctx, items[i])
 		results[i] = r
 		return err
@@ -68,8 +68,8 @@ const maxChunk = 256
 // of one at the end keep the workers busy until the last item. A claimed
 // index still checks the context before it starts, so claiming ahead never
 // lets more than limit items run after a stop.
-func run(ctx context.Context, n, limit int, body func(context.Context, int) error) error {
-	g := newGroup(ctx)
+func run(ctx context.Context, op string, n, limit int, body func(context.Context, int) error) error {
+	g := newGroup(ctx, op)
 	defer g.cancel(nil)
 	if n == 0 {
 		return nil

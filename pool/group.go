@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/concurkit/concur/internal/check"
 	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
@@ -44,18 +45,21 @@ type indexedError struct {
 	err error
 }
 
-func newGroup(parent context.Context) *group {
-	if parent == nil {
-		panic("pool: nil Context")
-	}
+// newGroup starts the call op (the function's name, for the message of a
+// misuse) under parent.
+func newGroup(parent context.Context, op string) *group {
+	check.Context(parent, "pool", op)
 	ctx, cancel := context.WithCancelCause(parent)
 	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done()}
 }
 
 // stopped reports whether no new item may start.
-func (g *group) stopped() bool {
+func (g *group) stopped() bool { return closed(g.done) }
+
+// closed reports whether c is closed, without waiting.
+func closed(c <-chan struct{}) bool {
 	select {
-	case <-g.done:
+	case <-c:
 		return true
 	default:
 		return false

@@ -4,6 +4,9 @@ import (
 	"context"
 	"iter"
 	"sync"
+
+	"github.com/concurkit/concur/internal/panics"
+	"github.com/concurkit/concur/syncx"
 )
 
 // ForEachSeq is ForEach over the values of seq: it calls f for every value,
@@ -13,17 +16,20 @@ import (
 //
 // seq is never called concurrently: the workers take turns pulling the next
 // value from it (with iter.Pull), so it may be any single-use iterator. After
-// a stop, no more values are pulled and seq is stopped (its yield returns
-// false) before ForEachSeq returns. A panic in seq is re-raised like a panic
-// in f. Workers are started as values arrive, so a short sequence does not
-// start limit goroutines.
+// a stop, no more values are pulled (a value whose pull was under way when the
+// call stopped is not started), and seq is stopped (its yield returns false)
+// before ForEachSeq returns. A panic in seq, while it produces a value or in
+// the cleanup it runs when stopped, is re-raised like a panic in f, as a
+// *syncx.PanicError with seq's own stack; the first panic of the call is the
+// one re-raised. Workers are started as values arrive, so a short sequence
+// does not start limit goroutines.
 //
 // ForEachSeq panics with a message starting "pool: " if seq, f or ctx is nil.
 func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], limit int, f func(context.Context, T) error) error {
 	if seq == nil || f == nil {
 		panic("pool: ForEachSeq called with a nil sequence or function")
 	}
-	_, err := runSeq(ctx, seq, limit, false, func(ctx context.Context, v T, _ *struct{}) error {
+	_, err := runSeq(ctx, "ForEachSeq", seq, limit, false, func(ctx context.Context, v T, _ *struct{}) error {
 		return f(ctx, v)
 	})
 	return err
@@ -40,7 +46,7 @@ func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, f func(co
 	if seq == nil || f == nil {
 		panic("pool: MapSeq called with a nil sequence or function")
 	}
-	return runSeq(ctx, seq, limit, true, func(ctx context.Context, v T, slot *R) error {
+	return runSeq(ctx, "MapSeq", seq, limit, true, func(ctx context.Context, v T, slot *R) error {
 		r, err := f(ctx, v)
 		*slot = r
 		return err
@@ -50,10 +56,11 @@ func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, f func(co
 // A source hands out the values of a sequence, one at a time, to the workers,
 // with the index and the result slot of each.
 type source[T, R any] struct {
-	mu    sync.Mutex
-	next  func() (T, bool)
-	taken int
-	done  bool // seq has no more values
+	mu        sync.Mutex
+	next      func() (T, bool)
+	stop      <-chan struct{} // closed when the call stops
+	taken     int
+	exhausted bool // seq has no more values
 	// The results live in blocks that never move once made, so a worker can
 	// write its slot while another worker makes a new block.
 	keep   bool
@@ -64,18 +71,23 @@ type source[T, R any] struct {
 }
 
 // take returns the next value, its index and its result slot (nil unless
-// results are kept), or ok false when seq is exhausted. spawn is true when the
-// caller should start another worker, so that the number of workers grows
-// with the values seen, one ahead, up to the limit.
+// results are kept), or ok false when seq is exhausted or the call has
+// stopped. spawn is true when the caller should start another worker, so that
+// the number of workers grows with the values seen, one ahead, up to the
+// limit.
+//
+// The stop is checked once the caller has its turn at seq, just before the
+// pull: a worker that waited for its turn while the call stopped pulls
+// nothing.
 func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock() // next may panic
-	if s.done {
+	if s.exhausted || closed(s.stop) {
 		return 0, v, nil, false, false
 	}
 	v, ok = s.next()
 	if !ok {
-		s.done = true
+		s.exhausted = true
 		return 0, v, nil, false, false
 	}
 	i = s.taken
@@ -98,22 +110,27 @@ func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
 	return i, v, slot, spawn, true
 }
 
-func runSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, keep bool, body func(context.Context, T, *R) error) ([]R, error) {
-	g := newGroup(ctx)
+func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], limit int, keep bool, body func(context.Context, T, *R) error) ([]R, error) {
+	g := newGroup(ctx, op)
 	defer g.cancel(nil)
-	next, stop := iter.Pull(seq)
-	// Deferred so that seq is stopped even when finish re-raises a panic;
-	// it runs after the workers are done, as iter.Pull requires.
-	defer stop()
-	s := &source[T, R]{next: next, keep: keep, limit: limitFor(limit), workers: 1}
+	// panics.Seq captures a panic of seq on the coroutine that runs it, so
+	// that its PanicError shows seq's frames.
+	next, stop := iter.Pull(panics.Seq(seq))
+	s := &source[T, R]{next: next, stop: g.done, keep: keep, limit: limitFor(limit), workers: 1}
 	g.wg.Add(1)
 	go seqWorker(g, s, body)
 	g.wg.Wait()
 
-	// The workers are done: g's and s's fields are no longer shared. A value
-	// pulled after the stop is not started, so seq being exhausted is not
-	// enough for every value to have started.
-	err := g.finish(s.done && g.started.Load() == int64(s.taken))
+	// The workers are done, as iter.Pull requires before stop: g's and s's
+	// fields are no longer shared. seq is stopped before finish may re-raise
+	// a panic; a panic in seq's cleanup is the call's panic unless f or seq
+	// panicked first.
+	if pe := stopSeq(stop); pe != nil && g.pe == nil {
+		g.pe = pe
+	}
+	// A value pulled while the call stopped is not started, so seq being
+	// exhausted is not enough for every value to have started.
+	err := g.finish(s.exhausted && g.started.Load() == int64(s.taken))
 	if !keep {
 		return nil, err
 	}
@@ -122,6 +139,19 @@ func runSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, keep bool
 		results = append(results, b[:min(len(b), s.taken-len(results))]...)
 	}
 	return results, err
+}
+
+// stopSeq calls stop and returns the panic of seq's cleanup, if any.
+func stopSeq(stop func()) (pe *syncx.PanicError) {
+	defer func() {
+		// nil when seq called runtime.Goexit: stop repeats it here, and it
+		// goes on ending the caller's goroutine, as a Goexit in f does.
+		if v := recover(); v != nil {
+			pe = panics.Capture(v)
+		}
+	}()
+	stop()
+	return nil
 }
 
 func seqWorker[T, R any](g *group, s *source[T, R], body func(context.Context, T, *R) error) {
