@@ -2,6 +2,7 @@ package chans
 
 import (
 	"context"
+	"github.com/concurkit/concur/internal/check"
 	"sync/atomic"
 )
 
@@ -187,12 +188,12 @@ func discard[T any](c chan T) {
 
 func checkOutputs(op string, n int) {
 	if n < 1 {
-		panic("chans: " + op + " with n < 1")
+		check.Misuse("chans", op, "with n < 1")
 	}
 }
 
 func checkBuffer(op string, buffer int) {
 	if buffer < 0 {
-		panic("chans: " + op + " with buffer < 0")
+		check.Misuse("chans", op, "with buffer < 0")
 	}
 }

@@ -3,6 +3,7 @@ package chans
 import (
 	"context"
 	"errors"
+	"github.com/concurkit/concur/internal/check"
 	"runtime"
 	"sync"
 
@@ -116,7 +117,7 @@ func (g *Group) ended(pe *syncx.PanicError, goexit bool) {
 // an error it returns fails the group. Use it for the source or the sink of a
 // pipeline.
 func (g *Group) Go(f func() error) {
-	checkNil("Group.Go", f == nil)
+	checkNil("Group.Go", f == nil, "function")
 	g.spawn(func() {
 		if err := f(); err != nil {
 			g.fail(err)
@@ -174,7 +175,7 @@ func (g *Group) Wait() error {
 func MapErr[T, R any](ctx context.Context, g *Group, in <-chan T, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("MapErr", ctx)
 	checkGroup("MapErr", g)
-	checkNil("MapErr", f == nil)
+	checkNil("MapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return mapStage(ctx, in, failing(ctx, g, f), g.spawn, stop)
 }
@@ -182,12 +183,12 @@ func MapErr[T, R any](ctx context.Context, g *Group, in <-chan T, f func(context
 // ParallelMapErr is ParallelMap for a function that can fail, reporting to g
 // as MapErr does.
 //
-// ParallelMapErr panics if g is nil, workers < 1 or f is nil.
+// ParallelMapErr panics if g or f is nil.
 func ParallelMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, workers int, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("ParallelMapErr", ctx)
 	checkGroup("ParallelMapErr", g)
-	checkWorkers("ParallelMapErr", workers)
-	checkNil("ParallelMapErr", f == nil)
+	workers = check.Workers(workers)
+	checkNil("ParallelMapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return parallelMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
 }
@@ -197,12 +198,12 @@ func ParallelMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, worker
 // an item at or after the first one that failed (results just before it may be
 // lost to the cancellation).
 //
-// OrderedMapErr panics if g is nil, workers < 1 or f is nil.
+// OrderedMapErr panics if g or f is nil.
 func OrderedMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, workers int, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("OrderedMapErr", ctx)
 	checkGroup("OrderedMapErr", g)
-	checkWorkers("OrderedMapErr", workers)
-	checkNil("OrderedMapErr", f == nil)
+	workers = check.Workers(workers)
+	checkNil("OrderedMapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return orderedMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
 }
@@ -222,6 +223,6 @@ func failing[T, R any](ctx context.Context, g *Group, f func(context.Context, T)
 
 func checkGroup(op string, g *Group) {
 	if g == nil {
-		panic("chans: " + op + " with nil Group")
+		check.Misuse("chans", op, "with nil Group")
 	}
 }

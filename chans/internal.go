@@ -1,6 +1,10 @@
 package chans
 
-import "context"
+import (
+	"context"
+
+	"github.com/concurkit/concur/internal/check"
+)
 
 // send delivers v on out unless ctx ends first; it reports whether v was sent.
 // Every blocking send in the package goes through a select like this one, so
@@ -47,22 +51,14 @@ type spawner func(fn func())
 
 func goSpawn(fn func()) { go fn() }
 
-// checkWorkers and the checks like it reject programming errors at the call,
-// not later inside a goroutine where the stack would not show the caller.
-func checkWorkers(op string, workers int) {
-	if workers < 1 {
-		panic("chans: " + op + " with workers < 1")
-	}
-}
+// The checks below reject programming errors at the call, not later inside a
+// goroutine where the stack would not show the caller; they panic through
+// internal/check, which phrases every misuse of concur the same way.
 
-func checkNil(op string, isNil bool) {
+func checkNil(op string, isNil bool, what string) {
 	if isNil {
-		panic("chans: " + op + " with nil function")
+		check.Misuse("chans", op, "with nil "+what)
 	}
 }
 
-func checkCtx(op string, ctx context.Context) {
-	if ctx == nil {
-		panic("chans: " + op + " with nil context")
-	}
-}
+func checkCtx(op string, ctx context.Context) { check.Context(ctx, "chans", op) }

@@ -27,7 +27,7 @@ func Generate[T any](ctx context.Context, values ...T) <-chan T {
 // returns false, so seq's own cleanup runs) and closes the channel.
 func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 	checkCtx("FromSeq", ctx)
-	checkNil("FromSeq", seq == nil)
+	checkNil("FromSeq", seq == nil, "sequence")
 	out := make(chan T)
 	go func() {
 		defer close(out)
