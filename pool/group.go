@@ -22,7 +22,7 @@ var errGoexit = errors.New("pool: f called runtime.Goexit")
 //
 // Invariant: ctx is cancelled as soon as anything stops the call (an error, a
 // panic, a Goexit, or the caller's context ending), and every worker checks
-// ctx.Done() before it starts an item, so at most one item per worker (limit
+// ctx.Done() before it starts an item, so at most one item per worker (workers
 // in all) is in flight after that point.
 type group struct {
 	parent context.Context
@@ -139,10 +139,9 @@ func (g *group) finish(allTaken bool) error {
 	return errors.Join(errs...)
 }
 
-// limitFor turns a limit argument into a worker count.
-func limitFor(limit int) int {
-	if limit <= 0 {
-		return runtime.GOMAXPROCS(0)
+// checkNil panics with the package's phrasing of a nil argument.
+func checkNil(op string, isNil bool, what string) {
+	if isNil {
+		check.Misuse("pool", op, "with nil "+what)
 	}
-	return limit
 }

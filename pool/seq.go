@@ -5,13 +5,14 @@ import (
 	"iter"
 	"sync"
 
+	"github.com/concurkit/concur/internal/check"
 	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
 // ForEachSeq is ForEach over the values of seq: it calls f for every value,
-// on at most limit goroutines at once (limit <= 0 means
-// runtime.GOMAXPROCS(0)), with the same cancellation, errors and panics.
+// on at most workers goroutines at once, with the same cancellation, errors
+// and panics.
 // Errors are returned in the order of the values that caused them.
 //
 // seq is never called concurrently: the workers take turns pulling the next
@@ -22,14 +23,13 @@ import (
 // the cleanup it runs when stopped, is re-raised like a panic in f, as a
 // *syncx.PanicError with seq's own stack; the first panic of the call is the
 // one re-raised. Workers are started as values arrive, so a short sequence
-// does not start limit goroutines.
+// does not start all the workers.
 //
 // ForEachSeq panics with a message starting "pool: " if seq, f or ctx is nil.
-func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], limit int, f func(context.Context, T) error) error {
-	if seq == nil || f == nil {
-		panic("pool: ForEachSeq called with a nil sequence or function")
-	}
-	_, err := runSeq(ctx, "ForEachSeq", seq, limit, false, func(ctx context.Context, v T, _ *struct{}) error {
+func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], workers int, f func(context.Context, T) error) error {
+	checkNil("ForEachSeq", seq == nil, "sequence")
+	checkNil("ForEachSeq", f == nil, "function")
+	_, err := runSeq(ctx, "ForEachSeq", seq, workers, false, func(ctx context.Context, v T, _ *struct{}) error {
 		return f(ctx, v)
 	})
 	return err
@@ -42,11 +42,10 @@ func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], limit int, f func(c
 // never started.
 //
 // MapSeq panics with a message starting "pool: " if seq, f or ctx is nil.
-func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], limit int, f func(context.Context, T) (R, error)) ([]R, error) {
-	if seq == nil || f == nil {
-		panic("pool: MapSeq called with a nil sequence or function")
-	}
-	return runSeq(ctx, "MapSeq", seq, limit, true, func(ctx context.Context, v T, slot *R) error {
+func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], workers int, f func(context.Context, T) (R, error)) ([]R, error) {
+	checkNil("MapSeq", seq == nil, "sequence")
+	checkNil("MapSeq", f == nil, "function")
+	return runSeq(ctx, "MapSeq", seq, workers, true, func(ctx context.Context, v T, slot *R) error {
 		r, err := f(ctx, v)
 		*slot = r
 		return err
@@ -66,15 +65,15 @@ type source[T, R any] struct {
 	keep   bool
 	blocks [][]R
 	free   []R // the unused tail of the last block
-	// workers counts the goroutines started, at most limit.
-	workers, limit int
+	// started counts the goroutines started, at most workers.
+	started, workers int
 }
 
 // take returns the next value, its index and its result slot (nil unless
 // results are kept), or ok false when seq is exhausted or the call has
 // stopped. spawn is true when the caller should start another worker, so that
-// the number of workers grows with the values seen, one ahead, up to the
-// limit.
+// the number of workers grows with the values seen, one ahead, up to
+// s.workers.
 //
 // The stop is checked once the caller has its turn at seq, just before the
 // pull: a worker that waited for its turn while the call stopped pulls
@@ -103,20 +102,20 @@ func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
 		slot = &s.free[0]
 		s.free = s.free[1:]
 	}
-	if s.workers < s.limit {
-		s.workers++
+	if s.started < s.workers {
+		s.started++
 		spawn = true
 	}
 	return i, v, slot, spawn, true
 }
 
-func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], limit int, keep bool, body func(context.Context, T, *R) error) ([]R, error) {
+func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers int, keep bool, body func(context.Context, T, *R) error) ([]R, error) {
 	g := newGroup(ctx, op)
 	defer g.cancel(nil)
 	// panics.Seq captures a panic of seq on the coroutine that runs it, so
 	// that its PanicError shows seq's frames.
 	next, stop := iter.Pull(panics.Seq(seq))
-	s := &source[T, R]{next: next, stop: g.done, keep: keep, limit: limitFor(limit), workers: 1}
+	s := &source[T, R]{next: next, stop: g.done, keep: keep, workers: check.Workers(workers), started: 1}
 	g.wg.Add(1)
 	go seqWorker(g, s, body)
 	g.wg.Wait()
