@@ -49,6 +49,9 @@ func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Durat
 			return send(done, out, b)
 		}
 		for {
+			if ended(done) { // as recv does: take nothing once ctx has ended
+				return
+			}
 			select {
 			case <-done:
 				return

@@ -45,7 +45,15 @@
 // nobody reads its outputs any more. A consumer that stops early, by Take,
 // TakeWhile or breaking out of a range over Seq, stops reading but does not
 // cancel anything by itself: cancel the context (usually with a deferred
-// cancel) to release the stages upstream. Bad arguments (a nil context or
+// cancel) to release the stages upstream.
+//
+// An operator's goroutines look at the context before each receive from an
+// input and each send on an output, so once one of them has seen the context
+// end it takes nothing more from its inputs and delivers nothing more, even to
+// a consumer that is waiting: a stage busy in its function when the context
+// ends drops that result and leaves the next input value where it is. Only a
+// channel operation already under way as the context ends may still complete;
+// values taken and not yet delivered are dropped. Bad arguments (a nil context or
 // function, a negative count, a batch size < 1) make an operator panic at once
 // with a message that starts with "chans: " and names the operator.
 //

@@ -121,14 +121,11 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		done := ctx.Done()
 		var b *batch
 		for i := 0; ; i = next(i, workers) {
-			v, ok := laneRecv(done, in)
+			v, ok := inRecv(done, in)
 			for ok && b != nil && b.add(v) {
-				v, ok = laneRecv(done, in)
+				v, ok = inRecv(done, in)
 			}
 			if !ok {
-				return
-			}
-			if ended(done) {
 				return
 			}
 			select {
@@ -194,7 +191,7 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 				return
 			}
 			for _, r := range b.results {
-				if !laneSend(done, out, r) {
+				if ended(done) || !laneSend(done, out, r) {
 					return
 				}
 			}
@@ -212,8 +209,9 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 // stage), and so are its input and output while the stream flows; the
 // one-case form avoids locking done, a channel that every goroutine of the
 // pipeline shares. Cancellation stays prompt: a goroutine of the stage that
-// would block selects on done, and the dealer and the collector also check
-// done once per batch.
+// would block selects on done, and the dealer and the collector, which take
+// from in and deliver to out, look at done (ended, which takes no lock) before
+// each item, as send and recv do.
 func laneSend[T any](done <-chan struct{}, lane chan<- T, v T) bool {
 	select {
 	case lane <- v:
@@ -232,16 +230,14 @@ func laneRecv[T any](done <-chan struct{}, lane <-chan T) (T, bool) {
 	}
 }
 
-// ended reports whether done is closed, without waiting. The stage's
-// goroutines check it once per batch, so that a consumer that keeps reading
-// after ctx ends gets at most the rest of one batch.
-func ended(done <-chan struct{}) bool {
-	select {
-	case <-done:
-		return true
-	default:
-		return false
+// inRecv is laneRecv for the dealer's input: it takes nothing once ctx has
+// ended.
+func inRecv[T any](done <-chan struct{}, in <-chan T) (T, bool) {
+	if ended(done) {
+		var zero T
+		return zero, false
 	}
+	return laneRecv(done, in)
 }
 
 func next(i, n int) int {

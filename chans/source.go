@@ -52,14 +52,8 @@ func Seq[T any](ctx context.Context, in <-chan T) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		done := ctx.Done()
 		for {
-			// recv picks at random when a value and the cancellation are both
-			// ready; looking at done first makes a loop body that cancelled
-			// ctx see the loop end at once. A value once received is yielded.
-			select {
-			case <-done:
-				return
-			default:
-			}
+			// recv looks at done first, so a loop body that cancelled ctx
+			// sees the loop end at once. A value once received is yielded.
 			v, ok := recv(done, in)
 			if !ok || !yield(v) {
 				return
