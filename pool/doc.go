@@ -48,6 +48,13 @@
 // run in parallel (package chans follows the same rule). A Pool also bounds
 // the tasks that wait to run (see Pool).
 //
+// The context of ForEach and the others is looked at before every item: once
+// it has ended (or the call has stopped on an error or a panic) no item
+// starts and no value is pulled from a sequence, so a call whose context has
+// already ended calls nothing and returns context.Cause(ctx) (nil for an
+// empty slice, which has nothing to skip). An item that started before the
+// end runs to completion and its result is kept.
+//
 // A panic is never swallowed and never flattened into a string: it is
 // re-raised in the goroutine that waits (Pool.Wait, or the caller of ForEach
 // and the others) as a *syncx.PanicError carrying the original value and the
