@@ -112,3 +112,19 @@ func TestStageBusyAtCancelDeliversAndTakesNothing(t *testing.T) {
 		})
 	}
 }
+
+// Seq over a channel that holds values yields nothing once ctx has ended.
+func TestSeqWithEndedContextYieldsNothing(t *testing.T) {
+	in := make(chan int, 3)
+	in <- 1
+	in <- 2
+	in <- 3
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for v := range chans.Seq(ctx, in) {
+		t.Fatalf("yielded %d under an ended context", v)
+	}
+	if len(in) != 3 {
+		t.Fatalf("took %d values from in", 3-len(in))
+	}
+}

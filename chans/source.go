@@ -42,8 +42,10 @@ func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 }
 
 // Seq returns an iterator over the values received from in, for use with a
-// range loop. The loop ends when in is closed or ctx ends; a loop body that
-// cancels ctx gets no further value. Seq starts no
+// range loop. The loop ends when in is closed or ctx ends: Seq looks at ctx
+// before each receive, so a loop body that cancels ctx gets no further value,
+// and a Seq whose ctx has already ended yields nothing, even from a channel
+// that holds values. A value once received is always yielded. Seq starts no
 // goroutine; breaking out of the loop simply stops reading, so the stages
 // upstream stay blocked until ctx is cancelled (or in is drained): cancel the
 // pipeline's context when you stop early.
