@@ -11,9 +11,8 @@ import (
 // BroadcastDropping it comes: nothing has been held for them yet. (The old
 // engine dropped it whenever its relay goroutine had not started yet.)
 func TestBroadcastDroppingKeepsTheFirstValue(t *testing.T) {
-	lost := 0
-	const rounds = 2000
-	for i := range rounds {
+	lost, n := 0, rounds(2000)
+	for i := range n {
 		in := make(chan int)
 		outs, drops := chans.BroadcastDropping(t.Context(), in, 2, 0)
 		in <- i
@@ -25,7 +24,7 @@ func TestBroadcastDroppingKeepsTheFirstValue(t *testing.T) {
 		}
 	}
 	if lost > 0 {
-		t.Fatalf("the first value was lost for %d of %d consumers", lost, 2*rounds)
+		t.Fatalf("the first value was lost for %d of %d consumers", lost, 2*n)
 	}
 }
 
@@ -46,9 +45,8 @@ func TestBroadcastDroppingWaitingConsumerMissesNothing(t *testing.T) {
 					}
 				}()
 			}
-			const rounds = 500
 			sent := 0
-			for range rounds {
+			for range rounds(500) {
 				synctest.Wait() // every consumer waits in receive
 				for range buffer + 2 {
 					in <- sent

@@ -69,7 +69,7 @@ func gatedStages() []gatedStage {
 func TestStageBusyAtCancelDeliversAndTakesNothing(t *testing.T) {
 	for _, st := range gatedStages() {
 		t.Run(st.name, func(t *testing.T) {
-			for round := range 50 {
+			for round := range rounds(50) {
 				synctest.Test(t, func(t *testing.T) {
 					ctx, cancel := context.WithCancel(t.Context())
 					in := make(chan int)

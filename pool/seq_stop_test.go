@@ -21,7 +21,7 @@ import (
 // more value for every waiting worker.)
 func TestForEachSeqPullsNothingAfterStop(t *testing.T) {
 	const limit = 4
-	for round := range 20 {
+	for round := range rounds(20) {
 		var pulled atomic.Int64
 		slow, gate, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		seq := func(yield func(int) bool) {
