@@ -51,11 +51,14 @@
 // input and each send on an output, so once one of them has seen the context
 // end it takes nothing more from its inputs and delivers nothing more, even to
 // a consumer that is waiting: a stage busy in its function when the context
-// ends drops that result and leaves the next input value where it is. Only a
+// ends drops that result rather than deliver it, and takes no further value
+// (OrderedMap may have read ahead before the end, as it does). Only a
 // channel operation already under way as the context ends may still complete;
-// values taken and not yet delivered are dropped. Bad arguments (a nil context or
-// function, a negative count, a batch size < 1) make an operator panic at once
-// with a message that starts with "chans: " and names the operator.
+// values taken and not yet delivered are dropped.
+//
+// Bad arguments (a nil context, function, sequence or Group, fewer than one
+// output, a negative count or buffer, a batch size < 1) make an operator panic
+// at once with a message that starts with "chans: " and names the operator.
 //
 // The workers argument of ParallelMap, OrderedMap and their error-aware forms
 // follows the rule of package pool: it is the number of goroutines that run
