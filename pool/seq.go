@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"sync"
 
@@ -19,11 +20,13 @@ import (
 // value from it (with iter.Pull), so it may be any single-use iterator. After
 // a stop, no more values are pulled (a value whose pull was under way when the
 // call stopped is not started), and seq is stopped (its yield returns false)
-// before ForEachSeq returns. A panic in seq, while it produces a value or in
-// the cleanup it runs when stopped, is re-raised like a panic in f, as a
-// *syncx.PanicError with seq's own stack; the first panic of the call is the
-// one re-raised. Workers are started as values arrive, so a short sequence
-// does not start all the workers.
+// before ForEachSeq returns. A panic in seq is re-raised like a panic in f, as
+// a *syncx.PanicError with seq's own stack. The one exception is a panic in
+// the cleanup seq runs when it is stopped early, which happens only once the
+// call has an error to return (f's, or the context's): that panic is returned
+// too, as a *syncx.PanicError joined after the other errors, so that neither
+// is lost. (If f panicked, f's panic is re-raised.) Workers are started as
+// values arrive, so a short sequence does not start all the workers.
 //
 // ForEachSeq panics with a message starting "pool: " if seq, f or ctx is nil.
 func ForEachSeq[T any](ctx context.Context, seq iter.Seq[T], workers int, f func(context.Context, T) error) error {
@@ -122,14 +125,23 @@ func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers i
 
 	// The workers are done, as iter.Pull requires before stop: g's and s's
 	// fields are no longer shared. seq is stopped before finish may re-raise
-	// a panic; a panic in seq's cleanup is the call's panic unless f or seq
-	// panicked first.
-	if pe := stopSeq(stop); pe != nil && g.pe == nil {
-		g.pe = pe
+	// a panic.
+	//
+	// stop runs seq's cleanup only if the call stopped before seq was
+	// exhausted: because of an error (f's or the context's), which the call
+	// returns, or a panic or Goexit of f. A panic in that cleanup is joined to
+	// the errors rather than raised instead of them, so that neither is lost;
+	// a panic of f or seq, raised first, is the one re-raised.
+	cleanup := stopSeq(stop)
+	if cleanup != nil && g.pe == nil && g.goexit {
+		g.pe = cleanup // a panic says more than the Goexit it follows
 	}
 	// A value pulled while the call stopped is not started, so seq being
 	// exhausted is not enough for every value to have started.
 	err := g.finish(s.exhausted && g.started.Load() == int64(s.taken))
+	if cleanup != nil {
+		err = joinErr(err, cleanup)
+	}
 	if !keep {
 		return nil, err
 	}
@@ -138,6 +150,15 @@ func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers i
 		results = append(results, b[:min(len(b), s.taken-len(results))]...)
 	}
 	return results, err
+}
+
+// joinErr is errors.Join for two errors, the first possibly nil, that keeps
+// a lone error as it is.
+func joinErr(err, more error) error {
+	if err == nil {
+		return more
+	}
+	return errors.Join(err, more)
 }
 
 // stopSeq calls stop and returns the panic of seq's cleanup, if any.

@@ -70,13 +70,14 @@ func panicInSeq(v any) { panic(v) }
 
 var errCleanup = errors.New("sequence cleanup failed")
 
-// A panic in the sequence's own cleanup (which runs when the call stops it)
-// is re-raised as a *syncx.PanicError with the sequence's frames, like a panic
-// in the sequence or in f; seq is stopped before the call ends either way. A
-// panic of f that caused the stop is what the call re-raises: the cleanup's
-// later panic does not replace it.
+// A panic in the sequence's own cleanup, which runs when the call stops it
+// early, comes out as a *syncx.PanicError with the sequence's frames, and the
+// error that stopped the call is not lost: both are returned, joined (the old
+// code let the raw panic escape from a deferred stop and lost the error). If
+// f panicked, f's panic is what the call re-raises; the cleanup's later panic
+// does not replace it. Either way seq is stopped before the call ends.
 func TestForEachSeqCleanupPanic(t *testing.T) {
-	for _, fPanics := range []bool{false, true} {
+	for _, stopBy := range []string{"error", "cancel", "panic"} {
 		var cleaned atomic.Bool
 		seq := func(yield func(int) bool) {
 			defer func() {
@@ -86,33 +87,54 @@ func TestForEachSeqCleanupPanic(t *testing.T) {
 			for i := 0; yield(i); i++ {
 			}
 		}
+		ctx, cancel := context.WithCancel(context.Background())
+		var results []int
+		var err error
 		v := catch(func() {
-			_, _ = pool.MapSeq(context.Background(), seq, 3, func(_ context.Context, v int) (int, error) {
+			results, err = pool.MapSeq(ctx, seq, 3, func(_ context.Context, v int) (int, error) {
 				if v == 5 {
-					if fPanics {
+					switch stopBy {
+					case "error":
+						return 0, errTask
+					case "cancel":
+						cancel()
+					case "panic":
 						panicInTask(errTask)
 					}
-					return 0, errTask
 				}
 				return v, nil
 			})
 		})
-		pe, ok := v.(*syncx.PanicError)
-		if !ok {
-			t.Fatalf("fPanics=%v: panicked with %T %v, want a *syncx.PanicError", fPanics, v, v)
-		}
-		want, frame := errCleanup, "panicInSeq"
-		if fPanics {
-			want, frame = errTask, "panicInTask"
-		}
-		if !errors.Is(pe, want) {
-			t.Errorf("fPanics=%v: re-raised %v, want %v", fPanics, pe.Value, want)
-		}
-		if !bytes.Contains(pe.Stack, []byte(frame)) {
-			t.Errorf("fPanics=%v: the stack does not show %s:\n%s", fPanics, frame, pe.Stack)
-		}
+		cancel()
 		if !cleaned.Load() {
-			t.Errorf("fPanics=%v: the sequence was not stopped", fPanics)
+			t.Errorf("%s: the sequence was not stopped", stopBy)
+		}
+		if stopBy == "panic" {
+			pe, ok := v.(*syncx.PanicError)
+			if !ok || !errors.Is(pe, errTask) || !bytes.Contains(pe.Stack, []byte("panicInTask")) {
+				t.Errorf("panic: re-raised %T %v, want f's *syncx.PanicError", v, v)
+			}
+			continue
+		}
+		if v != nil {
+			t.Fatalf("%s: panicked with %T %v, want the cleanup's panic returned", stopBy, v, v)
+		}
+		want := errTask
+		if stopBy == "cancel" {
+			want = context.Canceled
+		}
+		if !errors.Is(err, want) {
+			t.Errorf("%s: err = %v, want it to hold %v", stopBy, err, want)
+		}
+		var pe *syncx.PanicError
+		if !errors.As(err, &pe) || !errors.Is(pe, errCleanup) {
+			t.Fatalf("%s: err = %v, want it to hold the cleanup's *syncx.PanicError", stopBy, err)
+		}
+		if !bytes.Contains(pe.Stack, []byte("panicInSeq")) {
+			t.Errorf("%s: the stack does not show the sequence's cleanup:\n%s", stopBy, pe.Stack)
+		}
+		if len(results) < 5 {
+			t.Errorf("%s: %d results, want those of the values pulled", stopBy, len(results))
 		}
 	}
 }
