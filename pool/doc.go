@@ -55,14 +55,13 @@
 // empty slice, which has nothing to skip). An item that started before the
 // end runs to completion and its result is kept.
 //
-// A panic is never swallowed and never flattened into a string: it is
-// re-raised in the goroutine that waits (Pool.Wait, or the caller of ForEach
-// and the others) as a *syncx.PanicError carrying the original value and the
-// stack of the goroutine that panicked, once the other work has returned
-// (only a panic in the cleanup of a sequence stopped early by an error is
-// returned with that error instead, see ForEachSeq). No
-// goroutine of the package outlives the call that waits for it, and importing
-// the package starts none.
+// A panic is never swallowed and never flattened into a string: it is re-raised
+// in the goroutine that waits (Pool.Wait, or the caller of ForEach and the
+// others) as a *syncx.PanicError carrying the original value and the stack of
+// the goroutine that panicked, once the other work has returned (only a panic
+// in the cleanup of a sequence stopped early by an error is returned with that
+// error instead, see ForEachSeq). No goroutine of the package outlives the call
+// that waits for it, and importing the package starts none.
 //
 // A programming error (a nil task, function, sequence or context) panics at
 // once with a message that starts with "pool: " and names the function.
