@@ -249,12 +249,12 @@ func (a *Analysis) verdict() Regime {
 	am := a.Amdahl
 	if am.Err == nil {
 		// Linear when even the upper end of σ's interval costs under 10%
-		// of the ideal at the largest level, or, with no interval, when the
-		// whole measured range is at 90% efficiency or better.
+		// of the ideal at the largest level, or when even the least
+		// favourable reading of that level is 90% efficient.
 		if hi := am.Sigma.High; !math.IsNaN(hi) && hi*(top.Procs-1) <= 0.1 {
 			return Linear
 		}
-		if math.IsNaN(am.Sigma.High) && top.SpeedupLow/top.Procs >= 0.9 {
+		if top.SpeedupLow/top.Procs >= 0.9 {
 			return Linear
 		}
 	}
@@ -286,8 +286,8 @@ func (a *Analysis) caveats() {
 		if l.Oversubscribed || l.N == 1 {
 			continue
 		}
-		if effect := math.Abs(l.Speedup - 1); l.Spread > effect {
-			add("at N=%g the spread of the repetitions (±%.0f%%) is larger than the effect (%.2fx)", l.N, 50*l.Spread, l.Speedup)
+		if effect := math.Abs(l.Speedup - 1); l.Spread/2 > effect {
+			add("at N=%g the spread of the repetitions (±%.0f%%) is larger than the change from N=1 (%+.0f%%)", l.N, 50*l.Spread, 100*(l.Speedup-1))
 		}
 		if l.SpeedupLow/l.Procs > 1.05 {
 			add("super-linear at N=%g (%.0f%% per processor): caches, turbo or a workload that changes with N; do not read it as scalability", l.N, 100*l.Efficiency)

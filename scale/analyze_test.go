@@ -193,7 +193,7 @@ func TestAnalyzeNoisy(t *testing.T) {
 	if a.Regime != Undetermined && a.Regime != NoSpeedup {
 		t.Errorf("regime %v from noise", a.Regime)
 	}
-	if !strings.Contains(strings.Join(a.Caveats, "\n"), "larger than the effect") {
+	if !strings.Contains(strings.Join(a.Caveats, "\n"), "larger than the change") {
 		t.Errorf("caveats %q", a.Caveats)
 	}
 }

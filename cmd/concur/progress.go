@@ -66,3 +66,14 @@ func (b *bar) done() {
 		b.pb.Clear()
 	})
 }
+
+// clear erases the bar so that a line printed next is not mixed with it;
+// the next step draws it again.
+func (b *bar) clear() {
+	if b.pb == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pb.Clear()
+}

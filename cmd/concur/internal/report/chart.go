@@ -1,0 +1,129 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/concurkit/concur/scale"
+)
+
+const (
+	chartW, chartH         = 640.0, 360.0
+	padL, padR, padT, padB = 70.0, 20.0, 20.0, 45.0
+	plotW, plotH           = chartW - padL - padR, chartH - padT - padB
+	curveSamples           = 120
+)
+
+// Chart is an SVG chart of throughput against N, in pixel coordinates.
+type Chart struct {
+	W, H, L, R, T, B float64
+	XTicks, YTicks   []Tick
+	Points           []ChartPoint
+	// Ideal is linear scaling from X(1); USL and Amdahl are the fits,
+	// drawn only over the levels they were fitted to. Empty when absent.
+	Ideal, USL, Amdahl string
+	CoresX             float64 // pixel x of the core count, 0 when off the chart
+	CoresLabel         string
+	PeakX              float64 // pixel x of a peak inside the data, 0 otherwise
+	PeakLabel          string
+	Unit               string
+}
+
+// Tick is an axis label at a pixel position.
+type Tick struct {
+	Pos   float64
+	Label string
+}
+
+// ChartPoint is a level: the median with the range of the repetitions.
+type ChartPoint struct {
+	X, Y, YLow, YHigh float64
+	Oversubscribed    bool
+}
+
+func makeChart(a scale.Analysis, unit string) Chart {
+	c := Chart{W: chartW, H: chartH, L: padL, R: padL + plotW, T: padT, B: padT + plotH, Unit: unit}
+	maxN, maxX, maxFit := 0.0, 0.0, 1.0
+	for _, l := range a.Levels {
+		maxN = math.Max(maxN, l.N)
+		maxX = math.Max(maxX, l.High)
+		if !l.Oversubscribed {
+			maxFit = math.Max(maxFit, l.N)
+		}
+	}
+	xMax := maxN * 1.05
+	curves := []struct {
+		dst *string
+		ok  bool
+		m   scale.USL
+	}{
+		{&c.USL, a.USL.Err == nil, a.USL.Model},
+		{&c.Amdahl, a.Amdahl.Err == nil, a.Amdahl.Model},
+	}
+	for _, cv := range curves {
+		if cv.ok {
+			for i := 0; i <= curveSamples; i++ {
+				maxX = math.Max(maxX, cv.m.Throughput(1+(maxFit-1)*float64(i)/curveSamples))
+			}
+		}
+	}
+	yMax, yStep := niceAxis(maxX * 1.05)
+	sx := func(n float64) float64 { return round1(padL + plotW*n/xMax) }
+	sy := func(x float64) float64 { return round1(padT + plotH*(1-x/yMax)) }
+	for _, l := range a.Levels {
+		c.Points = append(c.Points, ChartPoint{X: sx(l.N), Y: sy(l.Median), YLow: sy(l.Low), YHigh: sy(l.High), Oversubscribed: l.Oversubscribed})
+		c.XTicks = append(c.XTicks, Tick{sx(l.N), fmt.Sprintf("%g", l.N)})
+	}
+	path := func(f func(float64) float64, from, to float64) string {
+		var b strings.Builder
+		for i := 0; i <= curveSamples; i++ {
+			n := from + (to-from)*float64(i)/curveSamples
+			cmd := "L"
+			if i == 0 {
+				cmd = "M"
+			}
+			fmt.Fprintf(&b, "%s%.1f %.1f ", cmd, sx(n), sy(f(n)))
+		}
+		return strings.TrimSpace(b.String())
+	}
+	for _, cv := range curves {
+		if cv.ok && maxFit > 1 {
+			*cv.dst = path(cv.m.Throughput, 1, maxFit)
+		}
+	}
+	if a.X1 > 0 {
+		end := math.Min(xMax, yMax/a.X1)
+		c.Ideal = fmt.Sprintf("M%.1f %.1f L%.1f %.1f", sx(1), sy(a.X1), sx(end), sy(a.X1*end))
+	}
+	if a.Procs > 0 && a.Procs <= xMax {
+		c.CoresX = sx(a.Procs)
+		c.CoresLabel = fmt.Sprintf("%g processors", a.Procs)
+	}
+	if a.Peak.InRange && a.USL.SpareDoF >= 1 {
+		c.PeakX = sx(a.Peak.N)
+		c.PeakLabel = fmt.Sprintf("USL peak N≈%.0f", a.Peak.N)
+	}
+	for y := 0.0; y <= yMax+yStep/2; y += yStep {
+		c.YTicks = append(c.YTicks, Tick{sy(y), siTick(y)})
+	}
+	return c
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// niceAxis returns an axis maximum >= v made of whole steps of 1, 2 or 5
+// times a power of ten, and that step.
+func niceAxis(v float64) (max, step float64) {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return 1, 0.2
+	}
+	raw := v / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if step = m * mag; step >= raw {
+			break
+		}
+	}
+	return math.Ceil(v/step) * step, step
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/concurkit/concur/cmd/concur/internal/lab"
+	"github.com/concurkit/concur/scale"
+)
+
+// Explain writes the verdict: what the measurements show, in one or two
+// sentences built only from the analysis and the evidence. It names a
+// mechanism only where the evidence shows one, and it states a number only
+// as the table shows it, so that it cannot contradict the table.
+func Explain(in Input) string {
+	a := in.Analysis
+	kind := in.NKind
+	if kind == "" {
+		kind = "goroutines"
+	}
+	top, ok := topScaling(a)
+	if !ok || a.Scaling < 2 {
+		return "The data cannot tell: fewer than two levels measure scaling on these processors."
+	}
+	measured := fmt.Sprintf("%.2fx [%.2f, %.2f] at N=%g on %g processors", top.Speedup, top.SpeedupLow, top.SpeedupHigh, top.N, top.Procs)
+	var b strings.Builder
+	if c := in.Ceiling; c != nil && c.SpeedupHigh < 0.9*c.Procs && a.Regime != scale.Linear {
+		ceiling := fmt.Sprintf("%.2fx [%.2f, %.2f] at N=%g", c.Speedup, c.SpeedupLow, c.SpeedupHigh, c.N)
+		if top.SpeedupHigh >= c.SpeedupLow {
+			fmt.Fprintf(&b, "Measured %s; the machine itself gave only %s to work that shares nothing (calibration), so this run cannot tell the program's limit from the machine's other load.", measured, ceiling)
+			if m := mechanism(a, top, in.Evidence); m != "" {
+				b.WriteString(" " + m)
+			}
+			if o := oversubscription(a, top); o != "" {
+				b.WriteString(" " + o)
+			}
+			return b.String()
+		}
+	}
+	switch a.Regime {
+	case scale.Linear:
+		fmt.Fprintf(&b, "Scales (nearly) linearly over the processors measured: %s (%s per processor).", measured, pct(top.Efficiency))
+	case scale.NoSpeedup:
+		if top.SpeedupHigh < 1 {
+			fmt.Fprintf(&b, "Adding processors slows it down: %s.", measured)
+		} else {
+			fmt.Fprintf(&b, "No useful speed-up: %s.", measured)
+		}
+	case scale.Contention:
+		s := a.Amdahl.Sigma
+		lim := a.Amdahl.Limit()
+		fmt.Fprintf(&b, "A serial part limits it: %s, a serial fraction of %s [%s, %s], so no number of %s can exceed %s.",
+			measured, g3(s.Value), g3(s.Low), g3(s.High), kind, limitText(lim))
+	case scale.Coherency:
+		fmt.Fprintf(&b, "Speed-up bends more than a constant serial part explains: %s; the USL finds a coherency cost κ=%s [%s, %s] growing with every pair of %s",
+			measured, g3(a.USL.Kappa.Value), g3(a.USL.Kappa.Low), g3(a.USL.Kappa.High), kind)
+		if a.Peak.InRange {
+			fmt.Fprintf(&b, " and puts the peak near N≈%.0f, but no level after it was measured lower beyond the spread, so the peak is not established.", a.Peak.N)
+		} else {
+			fmt.Fprintf(&b, " and would put the peak near N≈%.0f, beyond the data (an extrapolation).", a.Peak.N)
+		}
+	case scale.Retrograde:
+		best := a.Levels[a.Best]
+		fmt.Fprintf(&b, "Throughput peaks and then falls: the best level measured is N=%g (%.2fx) and a later level was measured lower beyond the spread; the USL puts the peak near N≈%.0f with a coherency cost κ=%s [%s, %s].",
+			best.N, best.Speedup, a.Peak.N, g3(a.USL.Kappa.Value), g3(a.USL.Kappa.Low), g3(a.USL.Kappa.High))
+	default:
+		fmt.Fprintf(&b, "Measured %s; the data cannot tell which law limits it (%s).", measured, undeterminedWhy(a, top))
+	}
+	if m := mechanism(a, top, in.Evidence); m != "" {
+		b.WriteString(" " + m)
+	}
+	if o := oversubscription(a, top); o != "" {
+		b.WriteString(" " + o)
+	}
+	return b.String()
+}
+
+func limitText(lim scale.Param) string {
+	if math.IsInf(lim.Value, 1) {
+		return "any bound (σ = 0)"
+	}
+	if math.IsNaN(lim.Low) {
+		return fmt.Sprintf("%.1fx", lim.Value)
+	}
+	hi := "∞"
+	if !math.IsInf(lim.High, 1) {
+		hi = fmt.Sprintf("%.1f", lim.High)
+	}
+	return fmt.Sprintf("%.1fx [%.1f, %s]", lim.Value, lim.Low, hi)
+}
+
+// topScaling returns the largest level that measures scaling.
+func topScaling(a scale.Analysis) (scale.Level, bool) {
+	var top scale.Level
+	found := false
+	for _, l := range a.Levels {
+		if !l.Oversubscribed {
+			top, found = l, true
+		}
+	}
+	return top, found
+}
+
+func undeterminedWhy(a scale.Analysis, top scale.Level) string {
+	switch {
+	case top.SpeedupLow <= 1:
+		return "the spread of the repetitions covers both a speed-up and none"
+	case a.Amdahl.Err == nil && math.IsNaN(a.Amdahl.Sigma.Low):
+		return "one run per level gives no interval for the serial fraction"
+	case a.Amdahl.Err == nil && !a.Amdahl.Sigma.Determined():
+		return "the serial fraction's interval is wider than its value"
+	default:
+		return "neither Amdahl's law nor the USL fits the levels within their noise"
+	}
+}
+
+// mechanism names what the evidence at the top scaling level shows.
+func mechanism(a scale.Analysis, top scale.Level, evs []lab.Evidence) string {
+	var e *lab.Evidence
+	for i := range evs {
+		if float64(evs[i].N) == top.N {
+			e = &evs[i]
+		}
+	}
+	if e == nil || top.N <= 1 || e.CPUUtil == 0 || a.Regime == scale.Linear {
+		return "" // no evidence recorded, or nothing lost to explain
+	}
+	switch {
+	case e.Blocked >= 0.10 && len(e.Sites) > 0:
+		return fmt.Sprintf("Evidence: at N=%d, %s of goroutine time was blocked, most in %s (%s).", e.N, pct(e.Blocked), e.Sites[0].Where, pct(e.Sites[0].Share))
+	case e.GCShare >= 0.10:
+		return fmt.Sprintf("Evidence: at N=%d garbage collection took %s of CPU time.", e.N, pct(e.GCShare))
+	case e.CPUUtil < 0.75:
+		return fmt.Sprintf("Evidence: at N=%d the processors were busy only %s of the time and goroutines were blocked %s: time was lost outside the program's synchronisation (other load on the machine, or scheduling).", e.N, pct(e.CPUUtil), pct(e.Blocked))
+	case a.Regime == scale.Contention || a.Regime == scale.NoSpeedup || a.Regime == scale.Coherency:
+		return fmt.Sprintf("Evidence: at N=%d the processors were %s busy and goroutines blocked only %s: the cost is in the work itself (shared memory traffic, hand-offs that spin), not in waiting.", e.N, pct(e.CPUUtil), pct(e.Blocked))
+	}
+	return ""
+}
+
+// oversubscription describes the levels beyond the processors, relative to
+// the top scaling level.
+func oversubscription(a scale.Analysis, top scale.Level) string {
+	var parts []string
+	for _, l := range a.Levels {
+		if l.Oversubscribed {
+			parts = append(parts, fmt.Sprintf("N=%g gives %.2fx of N=%g", l.N, l.Median/top.Median, top.N))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Beyond %g processors goroutines only time-share them (%s); that is the machine, not the program.", top.Procs, strings.Join(parts, ", "))
+}

@@ -1,0 +1,18 @@
+package report
+
+import "testing"
+
+func TestSI(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{0, "0.000"}, {0.5, "0.5"}, {12.345, "12.35"}, {999.99, "1.000k"}, {999.94, "999.9"},
+		{1234, "1.234k"}, {999_999.99, "1.000M"}, {12_345_678, "12.35M"}, {-999_999.99, "-1.000M"},
+		{999.96e9, "1.000T"},
+	} {
+		if got := SI(tc.v); got != tc.want {
+			t.Errorf("SI(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
