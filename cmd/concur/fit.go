@@ -14,7 +14,7 @@ import (
 	"github.com/concurkit/concur/scale"
 )
 
-func runFit(args []string, e env) error {
+func runFit(args []string, e env) (err error) {
 	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
 	out := fs.String("out", "", "also write an HTML report to this file")
 	cores := fs.Int("cores", 0, "N counts goroutines or threads on a machine of this many processors (0: N counts independent units, e.g. clients)")
@@ -31,13 +31,12 @@ func runFit(args []string, e env) error {
 	if *cores < 0 {
 		return errors.New("fit: -cores must not be negative")
 	}
-	f, err := createOutput(*out)
+	o, err := createOutput(*out)
 	if err != nil {
 		return fmt.Errorf("fit: -out: %w", err)
 	}
-	if f != nil {
-		defer f.Close()
-	}
+	var v report.View
+	defer o.finish(&err, e.stderr, func(w io.Writer) error { return report.WriteHTML(w, v) })
 	name := fs.Arg(0)
 	in, err := openInput(name, e.stdin)
 	if err != nil {
@@ -59,7 +58,7 @@ func runFit(args []string, e env) error {
 	if *cores > 0 {
 		kind = "goroutines"
 	}
-	v := report.View{Title: "concur fit: measurements from " + name, Notes: report.Notes}
+	v = report.View{Title: "concur fit: measurements from " + name, Notes: report.Notes}
 	if *cores > 0 {
 		v.Scope = []string{fmt.Sprintf("N counts goroutines on %d processors: only N ≤ %d measures scaling.", *cores, *cores)}
 	} else {
@@ -67,15 +66,6 @@ func runFit(args []string, e env) error {
 	}
 	v.Sections = []report.Section{report.NewSection(report.Input{Name: filepath.Base(name), Unit: unit, Analysis: a, NKind: kind})}
 	report.WriteText(e.stdout, v)
-	if f != nil {
-		if err := report.WriteHTML(f, v); err != nil {
-			return fmt.Errorf("fit: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("fit: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "concur: report written to %s\n", *out)
-	}
 	return nil
 }
 

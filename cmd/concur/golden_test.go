@@ -156,6 +156,14 @@ func TestGolden(t *testing.T) {
 				if strings.Contains(errLine, "\n") || strings.Contains(errLine, "goroutine ") {
 					t.Errorf("error is not one line: %q", errLine)
 				}
+				// A failed command leaves no report behind, not even an
+				// empty one created when -out was checked.
+				for _, f := range []string{"concur-lab.html", "concur-scale.html"} {
+					if _, err := os.Stat(f); err == nil {
+						os.Remove(f)
+						t.Errorf("a failed command left %s behind", f)
+					}
+				}
 			} else if errLine != "" {
 				t.Fatalf("error: %s", errLine)
 			}

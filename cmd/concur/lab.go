@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ const (
 	maxMaxN = 4096                  // more goroutines per level measure the scheduler
 )
 
-func runLab(args []string, e env) error {
+func runLab(args []string, e env) (err error) {
 	m := e.machine()
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
 	maxN := fs.Int("max", max(4, 2*m.Cores), "largest number of goroutines; levels are 1, 2, 4, … up to it")
@@ -63,13 +64,12 @@ func runLab(args []string, e env) error {
 		}
 		ws = keep
 	}
-	f, err := createOutput(*out)
+	o, err := createOutput(*out)
 	if err != nil {
 		return fmt.Errorf("lab: -out: %w", err)
 	}
-	if f != nil {
-		defer f.Close()
-	}
+	var v report.View
+	defer o.finish(&err, e.stderr, func(w io.Writer) error { return report.WriteHTML(w, v) })
 
 	cfg := lab.Config{Levels: doublings(*maxN), Cores: m.Cores, Run: *dur, Reps: *reps}
 	var ls []string
@@ -77,7 +77,7 @@ func runLab(args []string, e env) error {
 		ls = append(ls, strconv.Itoa(n))
 	}
 	est := time.Duration(len(ws)*cfg.Runs()) * *dur
-	v := report.View{
+	v = report.View{
 		Title:   fmt.Sprintf("concur lab: %d workloads at N = %s goroutines, %d repetitions of %v per level (about %v)", len(ws), strings.Join(ls, ","), *reps, *dur, est.Round(time.Second)),
 		Machine: report.MachineLine(m),
 		Notes:   report.Notes,
@@ -117,15 +117,6 @@ func runLab(args []string, e env) error {
 	}
 	b.done()
 	report.WriteFooter(e.stdout, v)
-	if f != nil {
-		if err := report.WriteHTML(f, v); err != nil {
-			return fmt.Errorf("lab: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("lab: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "concur: report written to %s\n", *out)
-	}
 	return nil
 }
 

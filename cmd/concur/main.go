@@ -112,11 +112,41 @@ func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
 	return os.Open(name)
 }
 
-// createOutput creates the report file before any work is done, so that a
-// bad path fails at once; "" gives nil.
-func createOutput(path string) (*os.File, error) {
+// output is the HTML report file, created before the measuring starts so
+// that a bad path fails at once, and removed again if the command fails so
+// that no empty or partial report is left behind.
+type output struct {
+	path string
+	f    *os.File
+}
+
+// createOutput creates path; "" gives an output that writes nothing.
+func createOutput(path string) (*output, error) {
 	if path == "" {
-		return nil, nil
+		return &output{}, nil
 	}
-	return os.Create(path)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &output{path: path, f: f}, nil
+}
+
+// finish writes the report with write and closes the file; on any error,
+// including *failed (the command's own), the file is removed.
+func (o *output) finish(failed *error, stderr io.Writer, write func(io.Writer) error) {
+	if o.f == nil {
+		return
+	}
+	if *failed == nil {
+		*failed = write(o.f)
+	}
+	if err := o.f.Close(); *failed == nil && err != nil {
+		*failed = err
+	}
+	if *failed != nil {
+		os.Remove(o.path)
+		return
+	}
+	fmt.Fprintf(stderr, "concur: report written to %s\n", o.path)
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/concurkit/concur/scale"
 )
 
-func runScale(args []string, e env) error {
+func runScale(args []string, e env) (err error) {
 	m := e.machine()
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	cpu := fs.String("cpu", defaultCPUList(m.Cores), "comma-separated GOMAXPROCS values to run the benchmarks at")
@@ -52,17 +52,24 @@ func runScale(args []string, e env) error {
 		input []byte
 		name  string
 	)
-	f, err := createOutput(*out)
+	var levels []int
+	if *in == "" {
+		if levels, err = parseCPUList(*cpu); err != nil {
+			return fmt.Errorf("scale: %w", err)
+		}
+		if *count < 1 {
+			return errors.New("scale: -count must be at least 1")
+		}
+	} else if len(pkgs) > 0 || len(extra) > 0 {
+		return errors.New("scale: -in analyses saved output; it takes no packages or go test flags")
+	}
+	o, err := createOutput(*out)
 	if err != nil {
 		return fmt.Errorf("scale: -out: %w", err)
 	}
-	if f != nil {
-		defer f.Close()
-	}
+	var v report.View
+	defer o.finish(&err, e.stderr, func(w io.Writer) error { return report.WriteHTML(w, v) })
 	if *in != "" {
-		if len(pkgs) > 0 || len(extra) > 0 {
-			return errors.New("scale: -in analyses saved output; it takes no packages or go test flags")
-		}
 		r, err := openInput(*in, e.stdin)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
@@ -77,13 +84,6 @@ func runScale(args []string, e env) error {
 			name = "stdin"
 		}
 	} else {
-		levels, err := parseCPUList(*cpu)
-		if err != nil {
-			return fmt.Errorf("scale: %w", err)
-		}
-		if *count < 1 {
-			return errors.New("scale: -count must be at least 1")
-		}
 		if *cores == 0 {
 			*cores = m.Cores // measured here, so the processors are known
 		}
@@ -97,7 +97,7 @@ func runScale(args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("scale: %w", err)
 	}
-	v := report.View{Title: "concur scale: benchmarks from " + name + "; N is GOMAXPROCS, throughput is 1/(sec/op)", Notes: report.Notes}
+	v = report.View{Title: "concur scale: benchmarks from " + name + "; N is GOMAXPROCS, throughput is 1/(sec/op)", Notes: report.Notes}
 	if bs.machine != "" {
 		v.Machine = bs.machine
 	}
@@ -141,15 +141,6 @@ func runScale(args []string, e env) error {
 		fmt.Fprintf(e.stderr, "concur: scale: skipped %s\n", strings.TrimPrefix(strings.ReplaceAll(err.Error(), "scale: ", ""), "scale: "))
 	}
 	report.WriteFooter(e.stdout, v)
-	if f != nil {
-		if err := report.WriteHTML(f, v); err != nil {
-			return fmt.Errorf("scale: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("scale: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "concur: report written to %s\n", *out)
-	}
 	return nil
 }
 
