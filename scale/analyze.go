@@ -58,8 +58,8 @@ const (
 	Undetermined Regime = iota
 	// Linear: throughput grows in proportion to the processors measured.
 	Linear
-	// NoSpeedup: even the most favourable reading of the repetitions at the
-	// largest scaling level is under 1.15x.
+	// NoSpeedup: even the most favourable reading of the repetitions is
+	// under 1.15x at every level.
 	NoSpeedup
 	// Contention: a serial fraction σ caps the speed-up at 1/σ (Amdahl);
 	// no coherency cost is shown.
@@ -232,15 +232,17 @@ func (a *Analysis) verdict() Regime {
 		return Undetermined
 	}
 	top := a.Levels[0]
+	bestHigh := 0.0
 	for _, l := range a.Levels {
 		if !l.Oversubscribed {
 			top = l
+			bestHigh = math.Max(bestHigh, l.SpeedupHigh)
 		}
 	}
 	if a.Peak.Supported {
 		return Retrograde
 	}
-	if top.SpeedupHigh < 1.15 {
+	if bestHigh < 1.15 {
 		return NoSpeedup
 	}
 	if top.SpeedupLow <= 1 {
