@@ -88,10 +88,7 @@ func runLab(args []string, e env) (err error) {
 	b := newBar(e.stderr, *progress, len(ws)*cfg.Runs(), "measuring")
 	defer b.done()
 	cfg.Step = b.step
-	var (
-		ceiling    string       // what the calibration showed, for every later section
-		ceilingTop *scale.Level // the calibration's top scaling level
-	)
+	var ceiling *report.Ceiling // what the calibration showed, for every later section
 	for _, w := range ws {
 		series, err := w.Measure(cfg)
 		if err != nil {
@@ -103,12 +100,9 @@ func runLab(args []string, e env) (err error) {
 				return fmt.Errorf("lab: %s: %w", s.Name, err)
 			}
 			sec := report.NewSection(report.Input{Name: s.Name, Desc: s.Desc, Unit: s.Unit, Hypothesis: s.Hypothesis,
-				Analysis: a, Evidence: s.Evidence, NKind: "goroutines", Ceiling: ceilingTop})
-			if ceiling != "" {
-				sec.Caveats = append(sec.Caveats, ceiling)
-			}
+				Analysis: a, Evidence: s.Evidence, NKind: "goroutines", Ceiling: ceiling})
 			if strings.HasPrefix(s.Name, "calibration/") {
-				ceiling, ceilingTop = calibrationNote(a)
+				ceiling = report.NewCeiling(a, s.Unit)
 			}
 			b.clear()
 			report.WriteSection(e.stdout, sec)
@@ -118,18 +112,6 @@ func runLab(args []string, e env) (err error) {
 	b.done()
 	report.WriteFooter(e.stdout, v)
 	return nil
-}
-
-// calibrationNote says what the workload with no sharing reached: the
-// machine's own ceiling at this moment.
-func calibrationNote(a scale.Analysis) (string, *scale.Level) {
-	for i := len(a.Levels) - 1; i >= 0; i-- {
-		if l := a.Levels[i]; !l.Oversubscribed && l.N > 1 {
-			return fmt.Sprintf("calibration (nothing shared) reached %.2fx [%.2f, %.2f] at N=%g on this machine during this run: read speed-ups against that ceiling, not against %gx",
-				l.Speedup, l.SpeedupLow, l.SpeedupHigh, l.N, l.Procs), &l
-		}
-	}
-	return "", nil
 }
 
 // doublings returns 1, 2, 4, … below max, then max.

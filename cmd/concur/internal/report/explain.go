@@ -14,6 +14,14 @@ import (
 // mechanism only where the evidence shows one, and it states a number only
 // as the table shows it, so that it cannot contradict the table.
 func Explain(in Input) string {
+	v := explain(in)
+	if in.Ceiling != nil {
+		v += singleCost(in.Analysis, in.Unit, in.Ceiling)
+	}
+	return v
+}
+
+func explain(in Input) string {
 	a := in.Analysis
 	kind := in.NKind
 	if kind == "" {
@@ -25,7 +33,7 @@ func Explain(in Input) string {
 	}
 	measured := fmt.Sprintf("%.2fx [%.2f, %.2f] at N=%g on %g processors", top.Speedup, top.SpeedupLow, top.SpeedupHigh, top.N, top.Procs)
 	var b strings.Builder
-	if c := in.Ceiling; c != nil && c.SpeedupHigh < 0.9*c.Procs && a.Regime != scale.Linear {
+	if c := ceilingTop(in); c != nil && c.SpeedupHigh < 0.9*c.Procs && a.Regime != scale.Linear {
 		ceiling := fmt.Sprintf("%.2fx [%.2f, %.2f] at N=%g", c.Speedup, c.SpeedupLow, c.SpeedupHigh, c.N)
 		if top.SpeedupHigh >= c.SpeedupLow {
 			fmt.Fprintf(&b, "Measured %s; the machine itself gave only %s to work that shares nothing (calibration), so this run cannot tell the program's limit from the machine's other load.", measured, ceiling)
@@ -74,6 +82,27 @@ func Explain(in Input) string {
 		b.WriteString(" " + o)
 	}
 	return b.String()
+}
+
+func ceilingTop(in Input) *scale.Level {
+	if in.Ceiling == nil {
+		return nil
+	}
+	return &in.Ceiling.Top
+}
+
+// singleCost compares the throughput at N=1 with the calibration's, when
+// they count the same unit: what the synchronisation costs with no
+// contention at all, which a loaded or small machine shows as well as any.
+func singleCost(a scale.Analysis, unit string, c *Ceiling) string {
+	if unit != c.Unit || !a.X1Measured || c.X1 <= 0 {
+		return ""
+	}
+	r := a.X1 / c.X1
+	if r >= 0.8 {
+		return fmt.Sprintf(" On one goroutine it does %s %s, %.2fx the calibration's: little is spent on coordination.", SI(a.X1), unit, r)
+	}
+	return fmt.Sprintf(" On one goroutine, with no contention at all, it does %s %s, %.2fx the calibration's %s: %.0f%% of its time goes to the coordination itself.", SI(a.X1), unit, r, SI(c.X1), 100*(1-r))
 }
 
 func limitText(lim scale.Param) string {

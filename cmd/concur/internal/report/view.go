@@ -45,12 +45,38 @@ type Input struct {
 	Analysis                     scale.Analysis
 	// Evidence per level, matched by N; may be nil.
 	Evidence []lab.Evidence
-	// Ceiling is the top scaling level of the calibration workload (nothing
-	// shared) measured in the same run, when there is one.
-	Ceiling *scale.Level
+	// Ceiling is what the calibration workload (nothing shared) measured in
+	// the same run, when there is one.
+	Ceiling *Ceiling
 	// NKind names what N counts, for the verdict: "goroutines",
 	// "GOMAXPROCS", "clients".
 	NKind string
+}
+
+// Ceiling is the calibration's result, against which a lab reads the
+// other workloads.
+type Ceiling struct {
+	Top  scale.Level // its largest level that measures scaling
+	X1   float64     // its throughput at N=1
+	Unit string
+}
+
+// NewCeiling returns the ceiling shown by a calibration's analysis, or nil
+// when no level beyond N=1 measured scaling.
+func NewCeiling(a scale.Analysis, unit string) *Ceiling {
+	for i := len(a.Levels) - 1; i >= 0; i-- {
+		if l := a.Levels[i]; !l.Oversubscribed && l.N > 1 {
+			return &Ceiling{Top: l, X1: a.X1, Unit: unit}
+		}
+	}
+	return nil
+}
+
+// Caveat says what the calibration reached, for every later section.
+func (c *Ceiling) Caveat() string {
+	l := c.Top
+	return fmt.Sprintf("calibration (nothing shared) reached %.2fx [%.2f, %.2f] at N=%g on this machine during this run: read speed-ups against that ceiling, not against %gx",
+		l.Speedup, l.SpeedupLow, l.SpeedupHigh, l.N, l.Procs)
 }
 
 // NewSection builds the section of one analysed series.
@@ -90,6 +116,9 @@ func NewSection(in Input) Section {
 	s.Verdict = Explain(in)
 	s.Evidence = evidenceLines(a, in.Evidence)
 	s.Caveats = append(s.Caveats, a.Caveats...)
+	if in.Ceiling != nil {
+		s.Caveats = append(s.Caveats, in.Ceiling.Caveat())
+	}
 	s.Chart = makeChart(a, in.Unit)
 	return s
 }
