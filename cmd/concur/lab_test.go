@@ -46,6 +46,9 @@ func TestLab(t *testing.T) {
 			}
 		}
 	}
+	if !strings.Contains(stderr.String(), "measuring  ") || !strings.Contains(stderr.String(), "rwmap/Fair N=2") {
+		t.Errorf("no progress on stderr:\n%q", stderr.String())
+	}
 	if !strings.Contains(stderr.String(), "report written to "+report) {
 		t.Errorf("stderr does not say where the report is:\n%s", stderr.String())
 	}

@@ -51,7 +51,15 @@ func (c Config) Runs() int { return 1 + len(c.Levels)*(c.Reps+1) }
 // throughput a lie).
 type Body func(n int, deadline time.Time) (units int64, err error)
 
-// Workload is a named producer of series.
+// Workload is a named producer of series. An experiment that measures on
+// its own (creation costs, message sizes, …) joins the lab as
+//
+//	lab.Workload{Name: "…", Produce: func(cfg lab.Config) ([]lab.Series, error) {
+//		// measure at cfg.Levels on cfg.Cores processors, cfg.Reps times each;
+//		// one Series per quantity, with scale.Sample{N, Procs, X: reps}
+//	}}
+//
+// and is analysed, explained and rendered like the built-in workloads.
 type Workload struct {
 	Name, Desc string
 	Unit       string
