@@ -10,7 +10,7 @@ import (
 
 const (
 	chartW, chartH         = 640.0, 360.0
-	padL, padR, padT, padB = 70.0, 20.0, 20.0, 45.0
+	padL, padR, padT, padB = 70.0, 20.0, 36.0, 45.0
 	plotW, plotH           = chartW - padL - padR, chartH - padT - padB
 	curveSamples           = 120
 )
@@ -25,6 +25,7 @@ type Chart struct {
 	Ideal, USL, Amdahl string
 	CoresX             float64 // pixel x of the core count, 0 when off the chart
 	CoresLabel         string
+	CoresAnchor        string // text-anchor of the label: "start", or "end" near the right edge
 	PeakX              float64 // pixel x of a peak inside the data, 0 otherwise
 	PeakLabel          string
 	Unit               string
@@ -96,13 +97,25 @@ func makeChart(a scale.Analysis, unit string) Chart {
 		end := math.Min(xMax, yMax/a.X1)
 		c.Ideal = fmt.Sprintf("M%.1f %.1f L%.1f %.1f", sx(1), sy(a.X1), sx(end), sy(a.X1*end))
 	}
-	if a.Procs > 0 && a.Procs <= xMax {
+	// The core count matters where levels went beyond it.
+	oversubscribed := false
+	for _, l := range a.Levels {
+		oversubscribed = oversubscribed || l.Oversubscribed
+	}
+	if oversubscribed && a.Procs > 0 && a.Procs <= xMax {
 		c.CoresX = sx(a.Procs)
 		c.CoresLabel = fmt.Sprintf("%g processors", a.Procs)
+		c.CoresAnchor = "start"
+		if c.CoresX > padL+0.75*plotW {
+			c.CoresAnchor = "end"
+		}
 	}
 	if a.Peak.InRange && a.USL.SpareDoF >= 1 {
 		c.PeakX = sx(a.Peak.N)
 		c.PeakLabel = fmt.Sprintf("USL peak N≈%.0f", a.Peak.N)
+		if !a.Peak.Supported {
+			c.PeakLabel += " (no fall measured)"
+		}
 	}
 	for y := 0.0; y <= yMax+yStep/2; y += yStep {
 		c.YTicks = append(c.YTicks, Tick{sy(y), siTick(y)})

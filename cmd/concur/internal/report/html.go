@@ -53,10 +53,10 @@ th{border-bottom:1px solid #999}.why{background:#f4f6fa;padding:.6em;border-left
 <text x="{{add $c.L 200}}" y="{{add $c.B 38}}">N</text>
 <text x="14" y="{{add $c.T 150}}" transform="rotate(-90 14 {{add $c.T 150}})">{{$c.Unit}}</text>
 {{- if $c.CoresX}}
-<line x1="{{$c.CoresX}}" x2="{{$c.CoresX}}" y1="{{$c.T}}" y2="{{$c.B}}" stroke="#7d3c98" stroke-dasharray="4 3"/><text x="{{add $c.CoresX 4}}" y="{{add $c.T 34}}" fill="#7d3c98">{{$c.CoresLabel}}</text>
+<line x1="{{$c.CoresX}}" x2="{{$c.CoresX}}" y1="{{$c.T}}" y2="{{$c.B}}" stroke="#7d3c98" stroke-dasharray="4 3"/><text x="{{if eq $c.CoresAnchor "end"}}{{sub $c.CoresX 4}}{{else}}{{add $c.CoresX 4}}{{end}}" y="{{add $c.T 14}}" text-anchor="{{$c.CoresAnchor}}" fill="#7d3c98">{{$c.CoresLabel}}</text>
 {{- end}}
 {{- if $c.PeakX}}
-<line x1="{{$c.PeakX}}" x2="{{$c.PeakX}}" y1="{{$c.T}}" y2="{{$c.B}}" stroke="#c0392b" stroke-dasharray="2 4"/><text x="{{add $c.PeakX 4}}" y="{{add $c.T 48}}" fill="#c0392b">{{$c.PeakLabel}}</text>
+<line x1="{{$c.PeakX}}" x2="{{$c.PeakX}}" y1="{{$c.T}}" y2="{{$c.B}}" stroke="#c0392b" stroke-dasharray="2 4"/><text x="{{sub $c.PeakX 4}}" y="{{add $c.T 30}}" text-anchor="end" fill="#c0392b">{{$c.PeakLabel}}</text>
 {{- end}}
 {{- if $c.Ideal}}
 <path d="{{$c.Ideal}}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="3 3"/>
@@ -71,11 +71,11 @@ th{border-bottom:1px solid #999}.why{background:#f4f6fa;padding:.6em;border-left
 <line x1="{{.X}}" x2="{{.X}}" y1="{{.YLow}}" y2="{{.YHigh}}" stroke="#222"/><line x1="{{sub .X 4}}" x2="{{add .X 4}}" y1="{{.YLow}}" y2="{{.YLow}}" stroke="#222"/><line x1="{{sub .X 4}}" x2="{{add .X 4}}" y1="{{.YHigh}}" y2="{{.YHigh}}" stroke="#222"/>
 <circle cx="{{.X}}" cy="{{.Y}}" r="4" {{if .Oversubscribed}}fill="#fff" stroke="#222"{{else}}fill="#222"{{end}}/>
 {{- end}}
-<g transform="translate({{add $c.L 12}} 18)"><circle cx="0" cy="-4" r="4" fill="#222"/><text x="8" y="0">measured (range)</text>
-<circle cx="112" cy="-4" r="4" fill="#fff" stroke="#222"/><text x="120" y="0">oversubscribed</text>
-<line x1="210" x2="230" y1="-4" y2="-4" stroke="#999" stroke-dasharray="3 3"/><text x="234" y="0">linear</text>
-<line x1="276" x2="296" y1="-4" y2="-4" stroke="#2c5aa0" stroke-width="2"/><text x="300" y="0">USL</text>
-<line x1="330" x2="350" y1="-4" y2="-4" stroke="#e67e22" stroke-width="2" stroke-dasharray="6 4"/><text x="354" y="0">Amdahl</text></g>
+<g transform="translate({{$c.L}} 16)"><circle cx="4" cy="-4" r="4" fill="#222"/><text x="12" y="0">median, bar = range</text>
+<circle cx="140" cy="-4" r="4" fill="#fff" stroke="#222"/><text x="148" y="0">oversubscribed</text>
+<line x1="250" x2="270" y1="-4" y2="-4" stroke="#999" stroke-dasharray="3 3"/><text x="274" y="0">linear</text>
+<line x1="320" x2="340" y1="-4" y2="-4" stroke="#2c5aa0" stroke-width="2"/><text x="344" y="0">USL</text>
+<line x1="380" x2="400" y1="-4" y2="-4" stroke="#e67e22" stroke-width="2" stroke-dasharray="6 4"/><text x="404" y="0">Amdahl</text></g>
 </svg>
 <table>
 <tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
