@@ -25,7 +25,7 @@ type Chart struct {
 	Ideal, USL, Amdahl string
 	CoresX             float64 // pixel x of the core count, 0 when off the chart
 	CoresLabel         string
-	CoresAnchor        string // text-anchor of the label: "start", or "end" near the right edge
+	CoresAnchor        string  // text-anchor of the label: "start", or "end" near the right edge
 	PeakX              float64 // pixel x of a peak inside the data, 0 otherwise
 	PeakLabel          string
 	Unit               string
