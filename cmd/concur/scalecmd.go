@@ -183,11 +183,10 @@ func parseCPUList(s string) ([]int, error) {
 	return l, nil
 }
 
-// goTestBench runs the benchmarks and returns their standard output, showing
-// each finished benchmark line as progress. go test's own stderr passes
-// through; on failure its standard output is copied to stderr too, since it
-// holds the test failure.
-func goTestBench(pkgs, extra []string, bench string, cpus []int, count int, benchtime string, stderr io.Writer, progress bool) ([]byte, error) {
+// benchArgs is the go command line that runs the benchmarks: go test's own
+// flags, then the user's flags (after -- on concur's command line), then the
+// packages.
+func benchArgs(pkgs, extra []string, bench string, cpus []int, count int, benchtime string) []string {
 	var cpu []string
 	for _, n := range cpus {
 		cpu = append(cpu, strconv.Itoa(n))
@@ -201,6 +200,15 @@ func goTestBench(pkgs, extra []string, bench string, cpus []int, count int, benc
 		pkgs = []string{"."}
 	}
 	args = append(args, pkgs...)
+	return args
+}
+
+// goTestBench runs the benchmarks and returns their standard output, showing
+// each finished benchmark line as progress. go test's own stderr passes
+// through; on failure its standard output is copied to stderr too, since it
+// holds the test failure.
+func goTestBench(pkgs, extra []string, bench string, cpus []int, count int, benchtime string, stderr io.Writer, progress bool) ([]byte, error) {
+	args := benchArgs(pkgs, extra, bench, cpus, count, benchtime)
 	bar := newBar(stderr, progress, -1, "go "+strings.Join(args, " "))
 	defer bar.done()
 
