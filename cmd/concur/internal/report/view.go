@@ -57,16 +57,19 @@ type Input struct {
 // other workloads.
 type Ceiling struct {
 	Top  scale.Level // its largest level that measures scaling
-	X1   float64     // its throughput at N=1
+	One  scale.Level // its level N=1
 	Unit string
 }
 
 // NewCeiling returns the ceiling shown by a calibration's analysis, or nil
 // when no level beyond N=1 measured scaling.
 func NewCeiling(a scale.Analysis, unit string) *Ceiling {
+	if !a.X1Measured {
+		return nil
+	}
 	for i := len(a.Levels) - 1; i >= 0; i-- {
 		if l := a.Levels[i]; !l.Oversubscribed && l.N > 1 {
-			return &Ceiling{Top: l, X1: a.X1, Unit: unit}
+			return &Ceiling{Top: l, One: a.Levels[0], Unit: unit}
 		}
 	}
 	return nil
