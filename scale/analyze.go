@@ -118,7 +118,7 @@ func Analyze(samples []Sample) (Analysis, error) {
 		a.X1, a.X1Measured = ls[0].Median, true
 		mean, rel := meanAndNoise(samples, 1)
 		if math.IsNaN(rel) {
-			rel = pooledNoise(a.USL, obs)
+			rel = pooledNoise(a.USL)
 		}
 		a.Amdahl = fitAmdahlAnchored(obs, mean, rel)
 	} else {
@@ -180,7 +180,7 @@ func meanAndNoise(samples []Sample, n float64) (mean, rel float64) {
 
 // pooledNoise is the relative noise of one repetition estimated from the
 // other levels, for an X(1) measured once; 0 when unknown.
-func pooledNoise(f ModelFit, obs []Point) float64 {
+func pooledNoise(f ModelFit) float64 {
 	if math.IsNaN(f.Noise) || f.Err != nil {
 		return 0
 	}

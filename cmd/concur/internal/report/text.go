@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -31,7 +33,8 @@ func WriteSection(w io.Writer, s Section) {
 	if s.Hypothesis != "" {
 		fmt.Fprintf(w, "built to show: %s\n", s.Hypothesis)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, c := range s.Columns {
 		fmt.Fprintf(tw, "%s\t", c)
 	}
@@ -43,6 +46,12 @@ func WriteSection(w io.Writer, s Section) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	for _, line := range strings.SplitAfter(table.String(), "\n") {
+		// The cells end in tabs, which pad the last one; trim that.
+		if t := strings.TrimRight(line, " \n"); t != "" {
+			fmt.Fprintln(w, t)
+		}
+	}
 	for _, f := range s.Fits {
 		fmt.Fprintln(w, f)
 	}

@@ -189,12 +189,18 @@ func fitLines(a scale.Analysis) []string {
 func evidenceLines(a scale.Analysis, evs []lab.Evidence) []string {
 	var out []string
 	for _, e := range evs {
-		line := fmt.Sprintf("N=%d: CPU busy %s of %d processors, %s of goroutine time blocked", e.N, pct(e.CPUUtil), e.Procs, pct(e.Blocked))
-		if len(e.Sites) > 0 {
-			var ss []string
-			for _, s := range e.Sites {
+		procs := "processors"
+		if e.Procs == 1 {
+			procs = "processor"
+		}
+		line := fmt.Sprintf("N=%d: CPU busy %s of %d %s, %s of goroutine time blocked", e.N, pct(e.CPUUtil), e.Procs, procs, pct(e.Blocked))
+		var ss []string
+		for _, s := range e.Sites {
+			if s.Share >= 0.005 { // a site that rounds to 0% says nothing
 				ss = append(ss, fmt.Sprintf("%s %s", pct(s.Share), s.Where))
 			}
+		}
+		if len(ss) > 0 {
 			line += " (" + strings.Join(ss, "; ") + ")"
 		}
 		line += fmt.Sprintf(", GC %s of CPU, median scheduling delay %s", pct(e.GCShare), duration(e.SchedLatency))
