@@ -69,6 +69,13 @@ func fakeWorkloads() []lab.Workload {
 		{Name: "calibration/fake", Produce: produce(series("calibration/fake", "nothing is shared",
 			map[int][]float64{1: {100, 99, 101, 100, 98}, 2: {199, 196, 200, 198, 201}, 4: {197, 199, 200, 196, 198}, 8: {198, 195, 199, 197, 200}},
 			map[int]lab.Evidence{1: {CPUUtil: 0.99}, 2: {CPUUtil: 0.98}, 4: {CPUUtil: 0.99}, 8: {CPUUtil: 0.99}}))},
+		// An experiment that judges its own series, which is a cost, not a
+		// throughput: shown with its spread, not fitted.
+		{Name: "exp/fake-cost", Produce: func(lab.Config) ([]lab.Series, error) {
+			return []lab.Series{{Name: "exp/fake-cost", Desc: "start N goroutines", Unit: "s/unit", Hypothesis: "starting a goroutine costs microseconds",
+				Samples: []scale.Sample{{N: 1, Procs: 2, X: []float64{2e-6, 2.2e-6, 1.9e-6}}, {N: 1000, Procs: 2, X: []float64{3e-7, 3.3e-7, 2.9e-7}}},
+				Verdict: "Supported: a goroutine started in 0.30µs [0.29, 0.33] each at N=1000.", Facts: []string{"1000 goroutines were alive at once"}}}, nil
+		}},
 		{Name: "perfect", Produce: produce(series("perfect", "nothing is shared either",
 			map[int][]float64{1: {100, 100, 100}, 2: {200, 200, 200}, 4: {200, 200, 200}, 8: {200, 200, 200}}, nil))},
 		{Name: "locked", Produce: produce(series("locked", "one lock serialises part of the work",

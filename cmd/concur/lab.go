@@ -95,14 +95,9 @@ func runLab(args []string, e env) (err error) {
 			return fmt.Errorf("lab: %w", err)
 		}
 		for _, s := range series {
-			a, err := scale.Analyze(s.Samples)
+			sec, err := labSection(s, &ceiling)
 			if err != nil {
-				return fmt.Errorf("lab: %s: %w", s.Name, err)
-			}
-			sec := report.NewSection(report.Input{Name: s.Name, Desc: s.Desc, Unit: s.Unit, Hypothesis: s.Hypothesis,
-				Analysis: a, Evidence: s.Evidence, NKind: "goroutines", Ceiling: ceiling})
-			if strings.HasPrefix(s.Name, "calibration/") {
-				ceiling = report.NewCeiling(a, s.Unit)
+				return fmt.Errorf("lab: %w", err)
 			}
 			b.clear()
 			report.WriteSection(e.stdout, sec)
@@ -112,6 +107,26 @@ func runLab(args []string, e env) (err error) {
 	b.done()
 	report.WriteFooter(e.stdout, v)
 	return nil
+}
+
+// labSection analyses and explains one series: a throughput measured by
+// the lab's method, or a series its producer judged itself. A calibration
+// series becomes the ceiling the later sections are read against.
+func labSection(s lab.Series, ceiling **report.Ceiling) (report.Section, error) {
+	if s.Verdict != "" {
+		return report.NewMeasuredSection(report.Measured{Name: s.Name, Desc: s.Desc, Unit: s.Unit,
+			Hypothesis: s.Hypothesis, Samples: s.Samples, Verdict: s.Verdict, Facts: s.Facts})
+	}
+	a, err := scale.Analyze(s.Samples)
+	if err != nil {
+		return report.Section{}, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	sec := report.NewSection(report.Input{Name: s.Name, Desc: s.Desc, Unit: s.Unit, Hypothesis: s.Hypothesis,
+		Analysis: a, Evidence: s.Evidence, NKind: "goroutines", Ceiling: *ceiling})
+	if strings.HasPrefix(s.Name, "calibration/") {
+		*ceiling = report.NewCeiling(a, s.Unit)
+	}
+	return sec, nil
 }
 
 // doublings returns 1, 2, 4, … below max, then max.

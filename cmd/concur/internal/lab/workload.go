@@ -27,6 +27,12 @@ type Series struct {
 	// Evidence holds what was recorded at each level, in the order of
 	// Samples; nil when the producer records none.
 	Evidence []Evidence
+	// Verdict, when a producer sets it, is the producer's own judgement of
+	// the series (an experiment's answer to its hypothesis); the series is
+	// then shown with its spread but not fitted, because it need not be a
+	// throughput (a cost per unit, a size). Facts back the verdict.
+	Verdict string
+	Facts   []string
 }
 
 // Config says how to measure.

@@ -39,6 +39,9 @@ func SI(v float64) string {
 	case math.Abs(v) >= 1e15:
 		return fmt.Sprintf("%.3e", v) // beyond the prefixes: keep the table narrow
 	}
+	if a := math.Abs(v); a > 0 && a < 1 {
+		return small(v)
+	}
 	for i, u := range prefixes {
 		if math.Abs(v) < u.f && u.f != 1 {
 			continue
@@ -50,6 +53,24 @@ func SI(v float64) string {
 		return s + u.s
 	}
 	return trimFloat(v)
+}
+
+// small formats 0 < |v| < 1 with a milli, micro or nano prefix: 0.5 stays
+// "0.500", 2e-6 is "2.000µ".
+func small(v float64) string {
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1, ""}, {1e-3, "m"}, {1e-6, "µ"}, {1e-9, "n"}} {
+		m := v / u.f
+		if u.f == 1 && math.Abs(m) >= 0.1 {
+			return fmt.Sprintf("%.3f", m)
+		}
+		if math.Abs(m) >= 0.9995 {
+			return trimFloat(m) + u.s
+		}
+	}
+	return fmt.Sprintf("%.3g", v)
 }
 
 func trimFloat(v float64) string {
