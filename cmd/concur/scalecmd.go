@@ -127,7 +127,7 @@ func runScale(args []string, e env) (err error) {
 			skipped = append(skipped, fmt.Errorf("%s: %w", s.name, err))
 			continue
 		}
-		sec := report.NewSection(report.Input{Name: s.name, Unit: "ops/s", Analysis: a, NKind: "GOMAXPROCS"})
+		sec := report.NewSection(report.Input{Name: s.name, Unit: "ops/s", Analysis: a, NKind: "processors"})
 		if flat(a) {
 			sec.Caveats = append(sec.Caveats, "throughput is flat across -cpu: the benchmark probably runs on one goroutine whatever GOMAXPROCS is (does it use b.RunParallel?), so it says nothing about scalability")
 		}

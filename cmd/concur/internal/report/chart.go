@@ -45,15 +45,22 @@ type ChartPoint struct {
 
 func makeChart(a scale.Analysis, unit string) Chart {
 	c := Chart{W: chartW, H: chartH, L: padL, R: padL + plotW, T: padT, B: padT + plotH, Unit: unit}
-	maxN, maxX, maxFit := 0.0, 0.0, 1.0
+	minN, maxN, maxX, maxFit := math.Inf(1), 0.0, 0.0, 1.0
 	for _, l := range a.Levels {
+		minN = math.Min(minN, l.N)
 		maxN = math.Max(maxN, l.N)
 		maxX = math.Max(maxX, l.High)
 		if !l.Oversubscribed {
 			maxFit = math.Max(maxFit, l.N)
 		}
 	}
+	minFit := math.Min(minN, maxFit)
 	xMax := maxN * 1.05
+	// Doublings from 1 to 64 crowd the left of a linear axis; past a
+	// sixteenfold range the axis is logarithmic and curves are sampled
+	// evenly along it.
+	logX := maxN/minN >= 16
+	xLo, xHi := math.Log(minN/1.25), math.Log(maxN*1.15)
 	curves := []struct {
 		dst *string
 		ok  bool
@@ -65,12 +72,27 @@ func makeChart(a scale.Analysis, unit string) Chart {
 	for _, cv := range curves {
 		if cv.ok {
 			for i := 0; i <= curveSamples; i++ {
-				maxX = math.Max(maxX, cv.m.Throughput(1+(maxFit-1)*float64(i)/curveSamples))
+				maxX = math.Max(maxX, cv.m.Throughput(minFit+(maxFit-minFit)*float64(i)/curveSamples))
 			}
 		}
 	}
 	yMax, yStep := niceAxis(maxX * 1.05)
-	sx := func(n float64) float64 { return round1(padL + plotW*n/xMax) }
+	sx := func(n float64) float64 {
+		if logX {
+			return round1(padL + plotW*(math.Log(n)-xLo)/(xHi-xLo))
+		}
+		return round1(padL + plotW*n/xMax)
+	}
+	at := func(from, to float64, i int) float64 { // the i-th of curveSamples points
+		f := float64(i) / curveSamples
+		if logX {
+			return from * math.Pow(to/from, f)
+		}
+		return from + (to-from)*f
+	}
+	if logX {
+		xMax = maxN * 1.15
+	}
 	sy := func(x float64) float64 { return round1(padT + plotH*(1-x/yMax)) }
 	for _, l := range a.Levels {
 		c.Points = append(c.Points, ChartPoint{X: sx(l.N), Y: sy(l.Median), YLow: sy(l.Low), YHigh: sy(l.High), Oversubscribed: l.Oversubscribed})
@@ -79,7 +101,7 @@ func makeChart(a scale.Analysis, unit string) Chart {
 	path := func(f func(float64) float64, from, to float64) string {
 		var b strings.Builder
 		for i := 0; i <= curveSamples; i++ {
-			n := from + (to-from)*float64(i)/curveSamples
+			n := at(from, to, i)
 			cmd := "L"
 			if i == 0 {
 				cmd = "M"
@@ -89,13 +111,13 @@ func makeChart(a scale.Analysis, unit string) Chart {
 		return strings.TrimSpace(b.String())
 	}
 	for _, cv := range curves {
-		if cv.ok && maxFit > 1 {
-			*cv.dst = path(cv.m.Throughput, 1, maxFit)
+		if cv.ok && maxFit > minFit {
+			*cv.dst = path(cv.m.Throughput, minFit, maxFit)
 		}
 	}
 	if a.X1 > 0 {
 		end := math.Min(xMax, yMax/a.X1)
-		c.Ideal = fmt.Sprintf("M%.1f %.1f L%.1f %.1f", sx(1), sy(a.X1), sx(end), sy(a.X1*end))
+		c.Ideal = path(func(n float64) float64 { return a.X1 * n }, minN, end)
 	}
 	// The core count matters where levels went beyond it.
 	oversubscribed := false
