@@ -243,3 +243,15 @@ func TestAnalyzeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeSuperLinear: more than a processor's worth per processor is
+// flagged, not passed off as scalability.
+func TestAnalyzeSuperLinear(t *testing.T) {
+	a, err := Analyze([]Sample{{N: 1, X: []float64{100, 101, 99}}, {N: 2, X: []float64{280, 282, 279}}, {N: 4, X: []float64{390, 395, 392}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := strings.Join(a.Caveats, "\n"); !strings.Contains(c, "super-linear at N=2 (140% per processor)") {
+		t.Errorf("caveats %q", c)
+	}
+}
