@@ -164,6 +164,16 @@ func inSync(fn string) bool {
 	return false
 }
 
+// runtimeWaits names the runtime's blocking entry points as a reader knows
+// them.
+var runtimeWaits = map[string]string{
+	"runtime.chansend":   "channel send",
+	"runtime.chanrecv":   "channel receive",
+	"runtime.selectgo":   "select",
+	"runtime.block":      "select {}",
+	"runtime.semacquire": "semaphore",
+}
+
 // site names the blocking call of a stack (innermost first) and its
 // caller. It reports false for the measuring goroutine's own waits (for
 // the workers, or in reading the profile), which are not the workload's.
@@ -188,6 +198,11 @@ func site(stack string) (string, bool) {
 		j++
 	}
 	where := short(fn(j))
+	for prefix, name := range runtimeWaits {
+		if strings.HasPrefix(where, prefix) {
+			where = name
+		}
+	}
 	if j+1 < len(frames) {
 		where += " from " + pos(j+1)
 	}

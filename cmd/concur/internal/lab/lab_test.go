@@ -139,6 +139,10 @@ func TestSite(t *testing.T) {
 	if got, ok := site(stack); !ok || got != "syncx.(*Mutex).Lock from builtin.go:157" {
 		t.Errorf("site = %q, %v", got, ok)
 	}
+	ch := "runtime.gopark\t/go/src/runtime/proc.go:435\nruntime.chanrecv2\t/go/src/runtime/chan.go:500\ngithub.com/concurkit/concur/cmd/concur/internal/lab.lettersMessages.func1\t/m/builtin.go:222"
+	if got, ok := site(ch); !ok || got != "channel receive from builtin.go:222" {
+		t.Errorf("site = %q, %v", got, ok)
+	}
 	if _, ok := site("runtime.gopark\t/p.go:1\nsync.(*WaitGroup).Wait\t/w.go:2\nmain.main\t/m.go:3"); ok {
 		t.Error("the measuring goroutine's wait for the workers counted as the workload's")
 	}
