@@ -80,7 +80,7 @@ func fakeWorkloads() []lab.Workload {
 			map[int][]float64{1: {100, 100, 100}, 2: {200, 200, 200}, 4: {200, 200, 200}, 8: {200, 200, 200}}, nil))},
 		{Name: "locked", Produce: produce(series("locked", "one lock serialises part of the work",
 			map[int][]float64{1: {25, 24.5, 25.75, 25.25, 24.75}, 2: {38, 37.25, 38.75, 37.75, 37.5}, 4: {37.5, 36.5, 38.25, 37.25, 37.75}, 8: {36.75, 36, 37.5, 37.25, 36.5}},
-			map[int]lab.Evidence{1: {CPUUtil: 0.99}, 2: {CPUUtil: 0.97, Blocked: 0.61, Sites: []lab.Site{{Where: "syncx.(*Mutex).Lock from builtin.go:88", Share: 0.58}}},
+			map[int]lab.Evidence{1: {CPUUtil: 0.99, PerCPU: []float64{25, 24.6, 25.5}}, 2: {CPUUtil: 0.97, PerCPU: []float64{14, 13.6, 14.2}, Blocked: 0.61, Sites: []lab.Site{{Where: "syncx.(*Mutex).Lock from builtin.go:88", Share: 0.58}}},
 				4: {CPUUtil: 0.98, Blocked: 0.80}, 8: {CPUUtil: 0.98, Blocked: 0.90}}))},
 	}
 }

@@ -23,6 +23,11 @@ type Evidence struct {
 	// over the counted repetitions: near 1 means every processor was busy;
 	// well below 1 means goroutines waited (or the machine was busy).
 	CPUUtil float64
+	// PerCPU holds, for each counted repetition, the units done per second
+	// of process CPU time. Unlike throughput it barely depends on how much
+	// of the machine other programs take, so it shows whether coordination
+	// makes each unit of work cost more processor time as N grows.
+	PerCPU []float64
 	// Blocked is the share of goroutine time (wall time × N) spent blocked
 	// in synchronisation (channels, select, sync and syncx waits) in the
 	// evidence run, from the block profile; Sites are the top call sites.

@@ -54,6 +54,7 @@ func measureTimed(w Workload, cfg Config) (Series, error) {
 	rng := rand.New(rand.NewPCG(h.Sum64(), 1))
 	xs := make([][]float64, len(cfg.Levels))
 	utils := make([][]float64, len(cfg.Levels))
+	perCPU := make([][]float64, len(cfg.Levels))
 	for r := range cfg.Reps {
 		for _, i := range rng.Perm(len(cfg.Levels)) {
 			n := cfg.Levels[i]
@@ -63,6 +64,9 @@ func measureTimed(w Workload, cfg Config) (Series, error) {
 			}
 			xs[i] = append(xs[i], res.x)
 			utils[i] = append(utils[i], res.cpuUtil)
+			if res.perCPU > 0 {
+				perCPU[i] = append(perCPU[i], res.perCPU)
+			}
 			step(fmt.Sprintf("%s N=%d (%d/%d)", w.Name, n, r+1, cfg.Reps))
 		}
 	}
@@ -73,6 +77,7 @@ func measureTimed(w Workload, cfg Config) (Series, error) {
 			return Series{}, fmt.Errorf("N=%d, evidence run: %w", n, err)
 		}
 		ev.CPUUtil = medianOf(utils[i])
+		ev.PerCPU = perCPU[i]
 		s.Samples = append(s.Samples, scale.Sample{N: float64(n), Procs: float64(procs(n)), X: xs[i]})
 		s.Evidence = append(s.Evidence, ev)
 		step(fmt.Sprintf("%s N=%d evidence", w.Name, n))
@@ -83,6 +88,7 @@ func measureTimed(w Workload, cfg Config) (Series, error) {
 type runResult struct {
 	x       float64 // units per second
 	cpuUtil float64 // process CPU time over wall time × processors
+	perCPU  float64 // units per second of process CPU time; 0 when none was counted
 	elapsed time.Duration
 }
 
@@ -100,11 +106,15 @@ func runOnce(body Body, n, procs int, d time.Duration) (runResult, error) {
 	if units == 0 {
 		return runResult{}, fmt.Errorf("%w in %v", ErrNoWork, el.Round(time.Microsecond))
 	}
-	return runResult{
+	r := runResult{
 		x:       float64(units) / el.Seconds(),
 		cpuUtil: cpu.Seconds() / (el.Seconds() * float64(procs)),
 		elapsed: el,
-	}, nil
+	}
+	if cpu > 0 {
+		r.perCPU = float64(units) / cpu.Seconds()
+	}
+	return r, nil
 }
 
 func medianOf(v []float64) float64 {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/concurkit/concur/cmd/concur/internal/lab"
@@ -39,6 +40,9 @@ func explain(in Input) string {
 			fmt.Fprintf(&b, "Measured %s; the machine itself gave only %s to work that shares nothing (calibration), so this run cannot tell the program's limit from the machine's other load.", measured, ceiling)
 			if m := mechanism(a, top, in.Evidence); m != "" {
 				b.WriteString(" " + m)
+			}
+			if c := cpuCost(top, in.Evidence); c != "" {
+				b.WriteString(" " + c)
 			}
 			if o := oversubscription(a, top); o != "" {
 				b.WriteString(" " + o)
@@ -78,10 +82,59 @@ func explain(in Input) string {
 	if m := mechanism(a, top, in.Evidence); m != "" {
 		b.WriteString(" " + m)
 	}
+	if c := cpuCost(top, in.Evidence); c != "" {
+		b.WriteString(" " + c)
+	}
 	if o := oversubscription(a, top); o != "" {
 		b.WriteString(" " + o)
 	}
 	return b.String()
+}
+
+// cpuCostRange returns how much more process CPU time a unit of work took
+// at level n than at N=1, as the median ratio and the range the
+// repetitions allow; ok is false without CPU counts at both levels.
+func cpuCostRange(n float64, evs []lab.Evidence) (med, lo, hi float64, ok bool) {
+	var one, at []float64
+	for _, e := range evs {
+		switch float64(e.N) {
+		case 1:
+			one = e.PerCPU
+		case n:
+			at = e.PerCPU
+		}
+	}
+	if n == 1 {
+		at = one
+	}
+	if len(one) == 0 || len(at) == 0 {
+		return 0, 0, 0, false
+	}
+	one, at = slices.Sorted(slices.Values(one)), slices.Sorted(slices.Values(at))
+	return median(one) / median(at), one[0] / at[len(at)-1], one[len(one)-1] / at[0], true
+}
+
+func median(s []float64) float64 {
+	k := len(s)
+	if k%2 == 1 {
+		return s[k/2]
+	}
+	return (s[k/2-1] + s[k/2]) / 2
+}
+
+// cpuCost says what the CPU time per unit of work shows at the top scaling
+// level, when the repetitions agree on it.
+func cpuCost(top scale.Level, evs []lab.Evidence) string {
+	med, lo, hi, ok := cpuCostRange(top.N, evs)
+	switch {
+	case !ok || top.N == 1:
+		return ""
+	case lo >= 1.25:
+		return fmt.Sprintf("Each unit of work took %.2fx [%.2f, %.2f] the CPU time at N=%g that it took on one goroutine: the coordination itself burns processor time (spinning, cache-line traffic, hand-offs), which more cores do not give back.", med, lo, hi, top.N)
+	case hi <= 1.1:
+		return fmt.Sprintf("CPU time per unit of work at N=%g stayed within 10%% of one goroutine's (%.2fx [%.2f, %.2f]): the work did not grow with N, so any shortfall in speed-up is waiting or the machine's other load.", top.N, med, lo, hi)
+	}
+	return ""
 }
 
 func ceilingTop(in Input) *scale.Level {

@@ -162,3 +162,27 @@ func TestRenderersAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestCPUCost: CPU time per unit of work is named only when every pairing
+// of the repetitions agrees on it.
+func TestCPUCost(t *testing.T) {
+	top := scale.Level{N: 2, Procs: 2}
+	ev := func(one, two []float64) []lab.Evidence {
+		return []lab.Evidence{{N: 1, PerCPU: one}, {N: 2, PerCPU: two}}
+	}
+	for _, tc := range []struct {
+		name     string
+		one, two []float64
+		want     string
+	}{
+		{"burns", []float64{100, 102, 98}, []float64{50, 52, 49}, "Each unit of work took 2.00x [1.88, 2.08] the CPU time at N=2"},
+		{"steady", []float64{100, 102, 98}, []float64{99, 101, 97}, "CPU time per unit of work at N=2 stayed within 10%"},
+		{"noisy", []float64{100, 150, 60}, []float64{50, 120, 90}, ""},
+		{"none", nil, []float64{50}, ""},
+	} {
+		got := cpuCost(top, ev(tc.one, tc.two))
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

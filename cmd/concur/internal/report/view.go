@@ -92,7 +92,7 @@ func NewSection(in Input) Section {
 	}
 	s.Columns = []string{"N", "procs", in.Unit, "±", "speed-up", "per proc", "Karp-Flatt"}
 	if len(ev) > 0 {
-		s.Columns = append(s.Columns, "CPU busy", "blocked")
+		s.Columns = append(s.Columns, "CPU busy", "blocked", "CPU/unit")
 	}
 	s.Columns = append(s.Columns, "")
 	for _, l := range a.Levels {
@@ -104,6 +104,11 @@ func NewSection(in Input) Section {
 				row = append(row, pct(e.CPUUtil), pct(e.Blocked))
 			} else {
 				row = append(row, "-", "-")
+			}
+			if med, _, _, ok := cpuCostRange(l.N, in.Evidence); ok {
+				row = append(row, fmt.Sprintf("%.2fx", med))
+			} else {
+				row = append(row, "-")
 			}
 		}
 		note := ""
