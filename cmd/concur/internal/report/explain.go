@@ -132,7 +132,7 @@ func cpuCost(top scale.Level, evs []lab.Evidence) string {
 	case lo >= 1.25:
 		return fmt.Sprintf("Each unit of work took %.2fx [%.2f, %.2f] the CPU time at N=%g that it took on one goroutine: the coordination itself burns processor time (spinning, cache-line traffic, hand-offs), which more cores do not give back.", med, lo, hi, top.N)
 	case hi <= 1.1:
-		return fmt.Sprintf("CPU time per unit of work at N=%g stayed within 10%% of one goroutine's (%.2fx [%.2f, %.2f]): the work did not grow with N, so any shortfall in speed-up is waiting or the machine's other load.", top.N, med, lo, hi)
+		return fmt.Sprintf("CPU time per unit of work at N=%g rose by no more than 10%% over one goroutine's (%.2fx [%.2f, %.2f]): the work did not grow with N, so any shortfall in speed-up is waiting or the machine's other load.", top.N, med, lo, hi)
 	}
 	return ""
 }

@@ -176,7 +176,7 @@ func TestCPUCost(t *testing.T) {
 		want     string
 	}{
 		{"burns", []float64{100, 102, 98}, []float64{50, 52, 49}, "Each unit of work took 2.00x [1.88, 2.08] the CPU time at N=2"},
-		{"steady", []float64{100, 102, 98}, []float64{99, 101, 97}, "CPU time per unit of work at N=2 stayed within 10%"},
+		{"steady", []float64{100, 102, 98}, []float64{99, 101, 97}, "CPU time per unit of work at N=2 rose by no more than 10%"},
 		{"noisy", []float64{100, 150, 60}, []float64{50, 120, 90}, ""},
 		{"none", nil, []float64{50}, ""},
 	} {
