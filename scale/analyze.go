@@ -90,7 +90,7 @@ func (r Regime) String() string {
 //   - levels with more goroutines than processors (N > Procs) are shown but
 //     not fitted, since time-sharing is not contention;
 //   - no peak or coherency claim is made from a fit without a spare degree
-//     of freedom, or from a coefficient whose interval is wider than itself;
+//     of freedom, or from a coefficient whose margin of error exceeds it;
 //   - a fall is stated only when it was measured beyond the spread.
 //
 // It returns an error wrapping ErrNonPositive for a non-positive or

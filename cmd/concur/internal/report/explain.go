@@ -194,7 +194,7 @@ func undeterminedWhy(a scale.Analysis, top scale.Level) string {
 	case a.Amdahl.Err == nil && math.IsNaN(a.Amdahl.Sigma.Low):
 		return "one run per level gives no interval for the serial fraction"
 	case a.Amdahl.Err == nil && !a.Amdahl.Sigma.Determined():
-		return "the serial fraction's interval is wider than its value"
+		return "the serial fraction's margin of error exceeds its value"
 	default:
 		return "neither Amdahl's law nor the USL fits the levels within their noise"
 	}

@@ -85,10 +85,10 @@ func TestVerdictMatchesTable(t *testing.T) {
 			fail("claims a peak outside the data")
 		}
 		if strings.Contains(v, "coherency cost") && !a.USL.Kappa.Determined() {
-			fail("names a coherency cost whose interval is wider than it")
+			fail("names a coherency cost whose margin of error exceeds it")
 		}
 		if strings.Contains(v, "serial part limits") && !a.Amdahl.Sigma.Determined() {
-			fail("names a serial fraction whose interval is wider than it")
+			fail("names a serial fraction whose margin of error exceeds it")
 		}
 	}
 }
