@@ -17,7 +17,8 @@ type ModelFit struct {
 	// For an anchored Amdahl fit Lambda is X(1), taken as measured.
 	Sigma, Kappa, Lambda Param
 	// Anchored reports an Amdahl fit made on speed-up relative to the
-	// measured X(1): S(n) = n/(1 + σ(n-1)), so its limit is exactly 1/σ.
+	// measured X(1) — the mean of the repetitions at N = 1, which Lambda
+	// holds: S(n) = n/(1 + σ(n-1)), so its limit is exactly 1/σ.
 	Anchored bool
 	// Obs is the number of repetitions fitted, Levels the number of
 	// distinct levels that inform the coefficients (for an anchored fit,

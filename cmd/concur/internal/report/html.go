@@ -24,7 +24,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em;border-top:1px solid #ccc;padding-top:1em}
 table{border-collapse:collapse;font-size:.9em}td,th{padding:.2em .6em;text-align:right}
-th{border-bottom:1px solid #999}.why{background:#f4f6fa;padding:.6em;border-left:4px solid #4a6fa5}
+th{border-bottom:1px solid #999;white-space:nowrap}.why{background:#f4f6fa;padding:.6em;border-left:4px solid #4a6fa5}
 .warn{background:#fff4e0;padding:.6em;border-left:4px solid #d68910}
 .fit,.machine{font-family:ui-monospace,monospace;font-size:.85em}svg text{font-size:11px;fill:#333}
 .caveat{color:#8a4b00}
