@@ -88,9 +88,18 @@ const (
 	barrierBroken
 )
 
-// barrierSpins is how many times a waiting party looks at its round's state
-// before it parks, when the parties fit on the processors.
-const barrierSpins = 2000
+// How a waiting party spins, when the parties fit on the processors: it looks
+// at its round's state barrierSpinLoads times, then yields its processor,
+// barrierSpinYields times, before it parks. Yielding matters: when the party
+// that has yet to arrive is runnable on the same processor (the machine is
+// busy, or the runtime put it there), a spin of loads alone only delays it,
+// while a yield lets it run and arrive. Measured on a loaded 2-core machine,
+// loads alone made a 2-party round up to 8x slower than parking, and this mix
+// made it about 0.9x a sync.Cond barrier's round (see BENCHMARKS.md).
+const (
+	barrierSpinLoads  = 8
+	barrierSpinYields = 16
+)
 
 // NewBarrier returns a barrier for the given number of parties. If action is
 // not nil, it runs once per round, in the goroutine of the last party to
@@ -217,10 +226,13 @@ func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
 		// are about to arrive: watching the state for a moment is much
 		// cheaper than parking and being woken.
 		b.mu.Unlock()
-		for range barrierSpins {
-			if s := r.state.Load(); s != barrierGathering {
-				return s
+		for range barrierSpinYields {
+			for range barrierSpinLoads {
+				if s := r.state.Load(); s != barrierGathering {
+					return s
+				}
 			}
+			runtime.Gosched()
 		}
 		b.mu.Lock()
 	}
