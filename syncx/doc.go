@@ -72,10 +72,10 @@
 //   - In particular, a ctx that is already done when the method is called
 //     makes it return ctx.Err() at once, without blocking, even if the wait
 //     is already satisfied: a free lock, available permits, room or a value
-//     in a Queue, an open Latch, a WaitGroup at zero. (This is the choice of
-//     golang.org/x/sync/semaphore after go.dev/issue/63615: the end of the
-//     context happened before the call.) Use TryLock, TryAcquire, TryPut,
-//     TryTake, Latch.Count or WaitGroup.TryWait to look without a context.
+//     in a Queue, an open Latch, a WaitGroup at zero: the end of the context
+//     happened before the call, so before anything the call could obtain.
+//     Use TryLock, TryAcquire, TryPut, TryTake, Latch.Count or
+//     WaitGroup.TryWait to look without a context.
 //   - The result is exact: nil means the caller holds what it waited for
 //     and its ctx had not ended before the wait was satisfied; ctx.Err()
 //     means it holds nothing. If ctx ends while a satisfied wait is still
