@@ -19,12 +19,13 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
 	maxN := fs.Int("max", max(8, 2*runtime.GOMAXPROCS(0)), "largest number of goroutines; levels are 1, 2, 4, … up to it")
 	dur := fs.Duration("duration", time.Second, "how long each workload runs at each level (the median of 3 runs is kept)")
-	runRE := fs.String("run", "", "measure only workloads whose name matches this regular expression")
+	runRE := fs.String("run", "", "measure only workloads and experiments whose name matches this regular expression")
 	out := fs.String("out", "concur-lab.html", "write the HTML report to this file (empty: no report)")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar on stderr (default: when stderr is a terminal)")
 	synopsis := "[-max N] [-duration D] [-run REGEXP] [-out report.html]\n\n" +
 		"Measures the built-in workloads at N = 1, 2, 4, … goroutines with GOMAXPROCS = min(N, NumCPU)\n" +
-		"and explains each curve with Amdahl's law, Karp–Flatt and the universal scalability law."
+		"and explains each curve with Amdahl's law, Karp–Flatt and the universal scalability law." +
+		experimentsHelp()
 	if help, err := parseFlags(fs, synopsis, args, stdout); help || err != nil {
 		return err
 	}
@@ -38,6 +39,7 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 		return errors.New("lab: -duration must be positive")
 	}
 	ws := workloads()
+	es := selectExperiments(nil)
 	if *runRE != "" {
 		re, err := regexp.Compile(*runRE)
 		if err != nil {
@@ -49,8 +51,9 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 				keep = append(keep, w)
 			}
 		}
-		if len(keep) == 0 {
-			return fmt.Errorf("lab: -run %q matches no workload", *runRE)
+		es = selectExperiments(re)
+		if len(keep) == 0 && len(es) == 0 {
+			return fmt.Errorf("lab: -run %q matches no workload or experiment", *runRE)
 		}
 		ws = keep
 	}
@@ -60,12 +63,14 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 	for _, n := range levels {
 		ls = append(ls, strconv.Itoa(n))
 	}
-	fmt.Fprintf(stdout, "concur lab: %d workloads at N = %s goroutines, %v each; GOMAXPROCS = min(N, NumCPU = %d)\n\n",
-		len(ws), strings.Join(ls, ","), *dur, cores)
+	if len(ws) > 0 {
+		fmt.Fprintf(stdout, "concur lab: %d workloads at N = %s goroutines, %v each; GOMAXPROCS = min(N, NumCPU = %d)\n\n",
+			len(ws), strings.Join(ls, ","), *dur, cores)
+	}
 
 	prev := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(prev)
-	b := newBar(stderr, *progress, len(ws)*len(levels), "measuring")
+	b := newBar(stderr, *progress, len(ws)*len(levels)+len(es), "measuring")
 	defer b.done()
 	var as []*analysis
 	for _, w := range ws {
@@ -89,14 +94,28 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 		as = append(as, a)
 	}
 	runtime.GOMAXPROCS(prev)
+	xs, err := runExperiments(es, b)
+	if err != nil {
+		return fmt.Errorf("lab: %w", err)
+	}
 	b.done()
 	for _, a := range as {
 		a.writeText(stdout)
 	}
+	if len(xs) > 0 {
+		fmt.Fprintf(stdout, "concur lab: %d experiments on textbook claims, GOMAXPROCS = %d unless a row says otherwise\n\n", len(xs), prev)
+	}
+	for _, x := range xs {
+		x.writeText(stdout)
+	}
 	if *out != "" {
 		sub := fmt.Sprintf("Built-in workloads at N = %s goroutines, %v per level, GOMAXPROCS = min(N, %d), %s/%s.",
 			strings.Join(ls, ","), *dur, cores, runtime.GOOS, runtime.GOARCH)
-		if err := writeReport(*out, "concur lab", sub, as); err != nil {
+		exps, err := experimentsHTML(xs)
+		if err != nil {
+			return fmt.Errorf("lab: %w", err)
+		}
+		if err := writeReport(*out, "concur lab", sub, as, exps); err != nil {
 			return fmt.Errorf("lab: %w", err)
 		}
 		fmt.Fprintf(stderr, "concur: report written to %s\n", *out)

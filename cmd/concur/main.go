@@ -7,12 +7,15 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/concurkit/concur/cmd/concur/internal/experiments"
 )
 
 // stdin is where "-" reads from; tests replace it.
 var stdin io.Reader = os.Stdin
 
 func main() {
+	experiments.RunChildIfAsked() // the lab's process experiments re-execute this binary
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(1)

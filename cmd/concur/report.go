@@ -46,23 +46,24 @@ type reportData struct {
 	Title    string
 	Subtitle string
 	Sections []section
+	Extra    []template.HTML // further sections, rendered elsewhere (the lab's experiments)
 }
 
 // writeReport writes the HTML report for the analyses to path.
-func writeReport(path, title, subtitle string, as []*analysis) error {
+func writeReport(path, title, subtitle string, as []*analysis, extra ...template.HTML) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := renderReport(f, title, subtitle, as); err != nil {
+	if err := renderReport(f, title, subtitle, as, extra...); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
 }
 
-func renderReport(w io.Writer, title, subtitle string, as []*analysis) error {
-	d := reportData{Title: title, Subtitle: subtitle}
+func renderReport(w io.Writer, title, subtitle string, as []*analysis, extra ...template.HTML) error {
+	d := reportData{Title: title, Subtitle: subtitle, Extra: extra}
 	for _, a := range as {
 		d.Sections = append(d.Sections, section{analysis: a, Chart: makeChart(a)})
 	}
@@ -209,6 +210,7 @@ Amdahl: serial fraction {{f4 .Amdahl.Model.Sigma}} (R²={{r2 .Amdahl.R2}}), spee
 <p class="why">{{.Sentence}}</p>
 </section>
 {{end}}
+{{- range .Extra}}{{.}}{{end}}
 <p><small>Speed-up is relative to X(1) when N = 1 was measured, otherwise to the fitted λ. USL: X(N) = λN / (1 + σ(N−1) + κN(N−1)); Amdahl is the USL with κ = 0.</small></p>
 </body>
 </html>
