@@ -183,18 +183,23 @@ func TestFalseSharing(t *testing.T) {
 
 // The layouts are what their names say, checked on the addresses: padded
 // counters never share a 128-byte block (so neither a 64-byte line nor an
-// adjacent-line pair), adjacent ones share one 64-byte line.
+// adjacent-line pair), adjacent ones are neighbours in one 64-byte line,
+// and the shared one is one counter.
 func TestCounterLayout(t *testing.T) {
 	const n = 8
+	stride := map[string]int{}
+	for _, l := range counterLayouts {
+		stride[l.name] = l.stride
+	}
 	blocks := map[uintptr]bool{}
-	for _, c := range counterLayout(n, padBytes/wordBytes) {
+	for _, c := range counterLayout(n, stride[fsPadded]) {
 		b := addr(c) / 128
 		if blocks[b] {
 			t.Errorf("padded counter at %#x shares a 128-byte block", addr(c))
 		}
 		blocks[b] = true
 	}
-	adj := counterLayout(n, 1)
+	adj := counterLayout(n, stride[fsAdjacent])
 	for i, c := range adj {
 		if addr(c)/64 != addr(adj[0])/64 {
 			t.Errorf("adjacent counter %d at %#x is not in the line of the first, %#x", i, addr(c), addr(adj[0]))
@@ -203,10 +208,19 @@ func TestCounterLayout(t *testing.T) {
 			t.Errorf("adjacent counters %d and %d are not neighbours", i-1, i)
 		}
 	}
-	shared := counterLayout(n, 0)
+	shared := counterLayout(n, stride[fsShared])
 	for _, c := range shared {
 		if c != shared[0] {
 			t.Error("shared layout has more than one counter")
+		}
+	}
+	// Every layout starts on a 128-byte boundary, whatever size class its
+	// buffer falls in, so no counter shares a block with other data.
+	for k := 1; k <= 9; k++ {
+		for _, l := range counterLayouts {
+			if a := addr(counterLayout(k, l.stride)[0]); a%128 != 0 {
+				t.Errorf("%s with %d counters starts at %#x", l.name, k, a)
+			}
 		}
 	}
 }

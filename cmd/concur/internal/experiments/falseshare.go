@@ -40,6 +40,13 @@ func falseSharing() Experiment {
 	}
 }
 
+// counterLayouts are the three layouts measured, as strides in words
+// between neighbouring counters (see counterLayout).
+var counterLayouts = []struct {
+	name   string
+	stride int
+}{{fsPadded, padBytes / wordBytes}, {fsAdjacent, 1}, {fsShared, 0}}
+
 // counterLayout returns n counters placed stride words apart from a
 // 128-byte-aligned start: stride padBytes/8 pads, 1 packs them, 0 makes
 // them one counter. The Go heap does not move objects, so the alignment
@@ -104,10 +111,7 @@ func runFalseSharing(ctx context.Context, cfg Config) (Result, error) {
 	m := cfg.scaled(2_000_000, 100)
 	levels := falseSharingLevels()
 	r := Result{Experiment: "exp/false-sharing", Cores: runtime.NumCPU(), Derived: map[string]float64{}}
-	layouts := []struct {
-		name   string
-		stride int
-	}{{fsPadded, padBytes / wordBytes}, {fsAdjacent, 1}, {fsShared, 0}}
+	layouts := counterLayouts
 	pts := make([][]Point, len(layouts))
 	for j := range layouts {
 		for _, n := range levels {
@@ -162,7 +166,9 @@ func falseSharingVerdict(r Result) Verdict {
 		b.WriteString(". Contradicted: padding made the private counters slower")
 	default:
 		v.Outcome = Inconclusive
-		b.WriteString(". Inconclusive: the repetitions overlap; two virtual CPUs that are hyperthreads of one core share its cache, and then no line travels")
+		b.WriteString(". Inconclusive: the repetitions overlap")
+		b.WriteString(noiseNote("one goroutine on padded counters", p.Points[0]))
+		b.WriteString("; and two virtual CPUs that are hyperthreads of one core share its cache, so between them no line travels")
 	}
 	b.WriteString(".")
 	v.Text = b.String()

@@ -180,8 +180,8 @@ func messageSizeVerdict(r Result) Verdict {
 	v := Verdict{Ratios: []Ratio{small, large}}
 	var b strings.Builder
 	fmt.Fprintf(&b, "with %s chunks sharing memory counted %s, message passing %s (%s); with %s chunks %s against %s (%s)",
-		Bytes(first), spreadText(*sh.At(first), Rate), spreadText(*ms.At(first), Rate), small,
-		Bytes(last), spreadText(*sh.At(last), Rate), spreadText(*ms.At(last), Rate), large)
+		Bytes(first), spreadText(*sh.At(first), byteRate), spreadText(*ms.At(first), byteRate), small,
+		Bytes(last), spreadText(*sh.At(last), byteRate), spreadText(*ms.At(last), byteRate), large)
 	cross, found := r.Derived[DerivedCrossover]
 	switch {
 	case small.Distinct && small.Median > 1 && found:
@@ -201,3 +201,5 @@ func messageSizeVerdict(r Result) Verdict {
 	v.Text = b.String()
 	return v
 }
+
+func byteRate(v float64) string { return Format("bytes/s", v) }

@@ -228,6 +228,9 @@ func scalingVerdict(r Result) Verdict {
 	default:
 		v.Outcome = Inconclusive
 		fmt.Fprintf(&b, "Inconclusive: weak vs strong %s overlaps, or the fitted serial fraction is far from the one built in", cmp)
+		if st := r.SeriesNamed(strongTime); st != nil {
+			b.WriteString(noiseNote("the one-worker run alone", st.Points[0]))
+		}
 	}
 	if top <= 2 {
 		fmt.Fprintf(&b, "; with only %d cores the two laws part by at most (2−s)(1+s)/2 ≈ %.0f%% at N=2 (Amdahl %.2fx, Gustafson %.2fx for s=%.1f): a machine with more cores shows Amdahl's ceiling and Gustafson's line apart",

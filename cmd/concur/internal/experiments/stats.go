@@ -133,3 +133,13 @@ func Format(unit string, v float64) string {
 	}
 	return sig3(v)
 }
+
+// noiseNote says how much the repetitions of a point that should barely
+// vary did vary, when that is more than 30%: on a machine busy with other
+// work, the reason a verdict is inconclusive. It is "" otherwise.
+func noiseNote(what string, p Point) string {
+	if len(p.Values) < 2 || p.Min() <= 0 || p.Max()/p.Min() < 1.3 {
+		return ""
+	}
+	return fmt.Sprintf("; %s varied by %s from the fastest repetition to the slowest, so other work was using the machine", what, ratioText(p.Max()/p.Min()))
+}

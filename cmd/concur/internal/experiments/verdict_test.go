@@ -37,6 +37,11 @@ func TestVerdicts(t *testing.T) {
 	}{
 		{"false sharing shown", falseSharingVerdict(fs(2, pt(2, 300, 310, 320), pt(2, 80, 85, 90))), Supported, "cache line"},
 		{"false sharing overlapping", falseSharingVerdict(fs(2, pt(2, 80, 300), pt(2, 85, 90))), Inconclusive, "overlap"},
+		{"false sharing hidden by a busy machine", falseSharingVerdict(Result{Cores: 2, Series: []Series{
+			{Name: fsPadded, Points: []Point{pt(1, 40, 130), pt(2, 80, 300)}},
+			{Name: fsAdjacent, Points: []Point{pt(1, 50, 60), pt(2, 85, 90)}},
+			{Name: fsShared, Points: []Point{pt(1, 50, 60), pt(2, 85, 90)}},
+		}}), Inconclusive, "other work was using the machine"},
 		{"padding slower", falseSharingVerdict(fs(2, pt(2, 10, 11), pt(2, 80, 85))), Contradicted, ""},
 		{"false sharing on one core", falseSharingVerdict(one), Untestable, "1 core"},
 		{"strong vs weak apart", scalingVerdict(sg(2, pt(2, 1.50, 1.52, 1.55), pt(2, 1.68, 1.70, 1.72), 0.31)), Supported, "Gustafson"},
