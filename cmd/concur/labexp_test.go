@@ -58,7 +58,9 @@ func TestLabExperiments(t *testing.T) {
 				H2    string     `xml:"h2"`
 				Rows  []struct{} `xml:"table>tr"`
 				SVG   []struct {
-					Paths   []struct{} `xml:"path"`
+					Paths []struct {
+						D string `xml:"d,attr"`
+					} `xml:"path"`
 					Circles []struct{} `xml:"circle"`
 				} `xml:"svg"`
 			} `xml:"section"`
@@ -86,20 +88,39 @@ func TestLabExperiments(t *testing.T) {
 		}
 		// One chart with the ideal line, Amdahl's and Gustafson's curves,
 		// and a circle per weak-scaling level plus the legend's.
-		if wantCharts == 1 && (len(s.SVG[0].Paths) != 3 || len(s.SVG[0].Circles) < 3) {
+		if wantCharts == 0 {
+			continue
+		}
+		if len(s.SVG[0].Paths) != 3 || len(s.SVG[0].Circles) < 3 {
 			t.Errorf("%s: chart has %d curves and %d circles", s.H2, len(s.SVG[0].Paths), len(s.SVG[0].Circles))
+		}
+		for _, p := range s.SVG[0].Paths {
+			if !strings.HasPrefix(p.D, "M") || strings.Count(p.D, "L") < 10 {
+				t.Errorf("%s: curve %q is not drawn", s.H2, p.D)
+			}
 		}
 	}
 }
 
 func TestExperimentSelection(t *testing.T) {
+	old := experimentConfig
+	experimentConfig = experiments.Config{Reps: 2, Size: 0.001}
+	defer func() { experimentConfig = old }()
+	stdout, _, errLine := runCmd(t, []string{"lab", "-run", "exp/false", "-out", ""}, "")
+	if errLine != "" {
+		t.Fatal(errLine)
+	}
+	if got := strings.Count(stdout, "\n== "); got != 1 || !strings.Contains(stdout, "\n== exp/false-sharing: ") {
+		t.Errorf("-run exp/false printed %d sections:\n%s", got, stdout)
+	}
+
 	if got := len(selectExperiments(nil)); got != 5 {
 		t.Errorf("default run includes %d experiments, want all 5 quick ones", got)
 	}
 	if es := selectExperiments(regexp.MustCompile("false")); len(es) != 1 || es[0].Name != "exp/false-sharing" {
 		t.Errorf("-run false selects %v", es)
 	}
-	stdout, _, errLine := runCmd(t, []string{"lab", "-h"}, "")
+	stdout, _, errLine = runCmd(t, []string{"lab", "-h"}, "")
 	if errLine != "" {
 		t.Fatal(errLine)
 	}
