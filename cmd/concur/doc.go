@@ -20,6 +20,15 @@
 // taking N from the -P suffix of each result and throughput as 1/(sec/op).
 // fit reads N,X pairs measured anywhere else from a CSV file.
 //
+// lab also runs experiments that measure the classic claims of the field on
+// this machine, each with its hypothesis, its measurements with their spread
+// and a verdict: the cost and memory of creating processes (this binary
+// re-executed), OS threads and goroutines; context switches between them;
+// strong against weak scaling of one kernel (Amdahl against Gustafson);
+// false sharing of counters in one cache line; and sharing memory against
+// message passing by message size. The default run includes short versions
+// of all of them; concur lab -h lists them and -run selects them by name.
+//
 // For each workload or benchmark concur prints N, throughput, speed-up,
 // efficiency and the Karp–Flatt serial fraction, the fitted USL (sigma,
 // kappa, lambda, R²) with its predicted peak, the Amdahl serial fraction and

@@ -111,6 +111,9 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 	if *out != "" {
 		sub := fmt.Sprintf("Built-in workloads at N = %s goroutines, %v per level, GOMAXPROCS = min(N, %d), %s/%s.",
 			strings.Join(ls, ","), *dur, cores, runtime.GOOS, runtime.GOARCH)
+		if len(ws) == 0 {
+			sub = fmt.Sprintf("Experiments on textbook claims, GOMAXPROCS = %d unless a row says otherwise, %s/%s.", prev, runtime.GOOS, runtime.GOARCH)
+		}
 		exps, err := experimentsHTML(xs)
 		if err != nil {
 			return fmt.Errorf("lab: %w", err)
