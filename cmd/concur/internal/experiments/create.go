@@ -51,6 +51,9 @@ func runCreate(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	kp, kt, kg := cfg.scaled(16, 2), cfg.scaled(200, 4), cfg.scaled(10000, 16)
+	if raceEnabled {
+		kg = min(kg, 4000)
+	}
 	procs := runtime.GOMAXPROCS(0)
 	r := Result{Experiment: "exp/create", Cores: runtime.NumCPU(), Derived: map[string]float64{}}
 	pt := Point{N: float64(kp), Procs: procs}
@@ -257,7 +260,7 @@ func createVerdict(r Result) Verdict {
 	var b strings.Builder
 	fmt.Fprintf(&b, "per unit, a process took %s, an OS thread %s, a goroutine %s (median, min–max of %d runs): ",
 		spreadText(pp, Seconds), spreadText(tp, Seconds), spreadText(gp, Seconds), len(pp.Values))
-	fmt.Fprintf(&b, "a process costs %s a thread, a thread %s a goroutine", pt, tg)
+	fmt.Fprintf(&b, "a process costs %s a thread, a thread %s a goroutine", pt.Range(), tg.Range())
 	pm, tm, gm := r.SeriesNamed(seriesProcesses+procMemSuffix), r.SeriesNamed(seriesThreads+memSuffix), r.SeriesNamed(seriesGoroutines+memSuffix)
 	if pm != nil && tm != nil && gm != nil {
 		fmt.Fprintf(&b, "; in memory a process occupies %s (its peak RSS), a thread adds %s of RSS, a goroutine %s",

@@ -179,9 +179,9 @@ func messageSizeVerdict(r Result) Verdict {
 	large := compare("sharing", *sh.At(last), "messages", *ms.At(last))
 	v := Verdict{Ratios: []Ratio{small, large}}
 	var b strings.Builder
-	fmt.Fprintf(&b, "with %s chunks sharing memory counted %s, message passing %s (%s); with %s chunks %s against %s (%s)",
-		Bytes(first), spreadText(*sh.At(first), byteRate), spreadText(*ms.At(first), byteRate), small,
-		Bytes(last), spreadText(*sh.At(last), byteRate), spreadText(*ms.At(last), byteRate), large)
+	fmt.Fprintf(&b, "with %s chunks sharing memory counted %s, message passing %s (sharing/messages %s); with %s chunks %s against %s (%s)",
+		Bytes(first), spreadText(*sh.At(first), byteRate), spreadText(*ms.At(first), byteRate), small.Range(),
+		Bytes(last), spreadText(*sh.At(last), byteRate), spreadText(*ms.At(last), byteRate), large.Range())
 	cross, found := r.Derived[DerivedCrossover]
 	switch {
 	case small.Distinct && small.Median > 1 && found:

@@ -221,13 +221,13 @@ func scalingVerdict(r Result) Verdict {
 	switch {
 	case cmp.Distinct && cmp.Median > 1 && math.Abs(sa-designSerial) < 0.15:
 		v.Outcome = Supported
-		fmt.Fprintf(&b, "Supported: the grown problem scales further than the fixed one (%s) beyond the spread, and the fixed one follows Amdahl's law with about the serial part built in", cmp)
+		fmt.Fprintf(&b, "Supported: the grown problem scales further than the fixed one (weak/strong %s) beyond the spread, and the fixed one follows Amdahl's law with about the serial part built in", cmp.Range())
 	case cmp.Distinct && cmp.Median < 1:
 		v.Outcome = Contradicted
-		fmt.Fprintf(&b, "Contradicted: the grown problem scaled worse than the fixed one (%s)", cmp)
+		fmt.Fprintf(&b, "Contradicted: the grown problem scaled worse than the fixed one (weak/strong %s)", cmp.Range())
 	default:
 		v.Outcome = Inconclusive
-		fmt.Fprintf(&b, "Inconclusive: weak vs strong %s overlaps, or the fitted serial fraction is far from the one built in", cmp)
+		fmt.Fprintf(&b, "Inconclusive: weak/strong %s overlaps, or the fitted serial fraction is far from the one built in", cmp.Range())
 		if st := r.SeriesNamed(strongTime); st != nil {
 			b.WriteString(noiseNote("the one-worker run alone", st.Points[0]))
 		}

@@ -34,7 +34,12 @@ type Ratio struct {
 }
 
 func (r Ratio) String() string {
-	return fmt.Sprintf("%s/%s %s (%s–%s)", r.Of, r.To, ratioText(r.Median), ratioText(r.Low), ratioText(r.Hi))
+	return fmt.Sprintf("%s/%s %s", r.Of, r.To, r.Range())
+}
+
+// Range is the ratio without the names: "4.00x (2.00x–8.00x)".
+func (r Ratio) Range() string {
+	return fmt.Sprintf("%s (%s–%s)", ratioText(r.Median), ratioText(r.Low), ratioText(r.Hi))
 }
 
 func ratioText(v float64) string {

@@ -226,7 +226,7 @@ func switchVerdict(r Result) Verdict {
 	var b strings.Builder
 	fmt.Fprintf(&b, "one switch took %s between goroutines on one processor, %s between goroutines on %d, %s between OS threads and %s between processes (median, min–max): ",
 		spreadText(g1.Points[0], Seconds), spreadText(g.Points[0], Seconds), g.Points[0].Procs, spreadText(t.Points[0], Seconds), spreadText(p.Points[0], Seconds))
-	fmt.Fprintf(&b, "threads cost %s goroutines, processes %s threads", tg, pt)
+	fmt.Fprintf(&b, "threads cost %s goroutines, processes %s threads", tg.Range(), pt.Range())
 	userCheaper := tg.Distinct && tg.Median > 1
 	procDearer := pt.Distinct && pt.Median > 1
 	switch {

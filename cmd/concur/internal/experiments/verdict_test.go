@@ -75,7 +75,7 @@ func TestVerdicts(t *testing.T) {
 			{Name: seriesProcesses, Points: []Point{pt(16, 1e-3, 2e-3)}},
 			{Name: seriesThreads, Points: []Point{pt(200, 2e-5, 3e-5)}},
 			{Name: seriesGoroutines, Points: []Point{pt(1e4, 3e-7, 5e-7)}},
-		}}), Supported, "processes/threads"},
+		}}), Supported, "a process costs 60.0x (33.3x–100x) a thread"},
 	} {
 		if tc.v.Outcome != tc.want || !strings.Contains(tc.v.Text, tc.text) {
 			t.Errorf("%s: %v, want %v containing %q: %s", tc.name, tc.v.Outcome, tc.want, tc.text, tc.v.Text)
