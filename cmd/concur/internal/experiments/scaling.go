@@ -206,10 +206,8 @@ func scalingVerdict(r Result) Verdict {
 	}
 	sa, sg := r.Derived[DerivedAmdahlSerial], r.Derived[DerivedGustafsonSerial]
 	var b strings.Builder
-	b.WriteString("Why they disagree about the same code: Amdahl's serial fraction is a share of the one-worker run of a fixed problem, so it caps the speed-up at 1/s; " +
-		"Gustafson's is a share of the N-worker run, whose parallel part grows with N while the serial part stays the same, so the speed-up keeps growing. ")
 	if top < 2 {
-		fmt.Fprintf(&b, "Not testable on this machine: with %d core no two workers ever run at once.", r.Cores)
+		fmt.Fprintf(&b, "Not testable on this machine: with %d core no two workers ever run at once. %s", r.Cores, whyTheyDisagree)
 		return Verdict{Outcome: Untestable, Text: b.String()}
 	}
 	sp, wp := ss.At(top), ws.At(top)
@@ -236,9 +234,14 @@ func scalingVerdict(r Result) Verdict {
 		fmt.Fprintf(&b, "; with only %d cores the two laws part by at most (2−s)(1+s)/2 ≈ %.0f%% at N=2 (Amdahl %.2fx, Gustafson %.2fx for s=%.1f): a machine with more cores shows Amdahl's ceiling and Gustafson's line apart",
 			r.Cores, 100*((2-designSerial)*(1+designSerial)/2-1), scale.Amdahl(designSerial, 2), scale.Gustafson(designSerial, 2), designSerial)
 	}
-	b.WriteString(".")
+	b.WriteString(". ")
+	b.WriteString(whyTheyDisagree)
 	v.Text = b.String()
 	return v
 }
+
+// whyTheyDisagree is the one sentence that reconciles the two laws.
+const whyTheyDisagree = "Why the laws disagree about the same code: Amdahl's serial fraction is a share of the one-worker run of a fixed problem, so it caps the speed-up at 1/s; " +
+	"Gustafson's is a share of the N-worker run, whose parallel part grows with N while the serial part stays the same, so the speed-up keeps growing."
 
 func sig3x(v float64) string { return sig3(v) + "x" }
