@@ -44,9 +44,15 @@ func experimentsHelp() string {
 		}
 		fmt.Fprintf(&b, "  %s %-22s %s\n", mark, e.Name, e.Short)
 	}
-	b.WriteString("\nWorkloads:")
+	b.WriteString("\nWorkloads (all run by default):\n ")
+	line := 1
 	for _, w := range workloads() {
+		if line+1+len(w.name) > 80 {
+			b.WriteString("\n ")
+			line = 1
+		}
 		fmt.Fprintf(&b, " %s", w.name)
+		line += 1 + len(w.name)
 	}
 	return b.String()
 }
