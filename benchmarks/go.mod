@@ -1,6 +1,6 @@
 module github.com/concurkit/concur/benchmarks
 
-go 1.26.0
+go 1.25.0
 
 replace github.com/concurkit/concur => ../
 
@@ -9,7 +9,7 @@ require (
 	github.com/concurkit/concur v0.0.0-00010101000000-000000000000
 	github.com/panjf2000/ants/v2 v2.12.1
 	github.com/sourcegraph/conc v0.3.0
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.22.0
 )
 
 require (

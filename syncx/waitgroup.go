@@ -93,7 +93,7 @@ func (wg *WaitGroup) Go(f func()) {
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
-				wg.recordPanic(NewPanicError(v))
+				wg.recordPanic(newPanicError(v))
 			}
 			wg.Done()
 		}()

@@ -39,7 +39,6 @@ func create() Experiment {
 		Title: "start and join K units of trivial work as processes (this binary re-executed), OS threads (goroutines locked with runtime.LockOSThread, each ending its thread) and goroutines; time and memory per unit",
 		Hypothesis: "Creating a thread is much cheaper than creating a process (textbooks: up to 100 times), " +
 			"and a goroutine, a user-level thread with a small growable stack, is cheaper still, in time and in memory.",
-		Quick:   true,
 		Run:     runCreate,
 		Verdict: createVerdict,
 	}

@@ -12,9 +12,6 @@ type Experiment struct {
 	Short      string // a few words for a list of experiments
 	Title      string // what is measured, in one sentence
 	Hypothesis string // the textbook claim the measurement tests
-	// Quick reports whether the experiment's default size runs in a few
-	// seconds on 2 cores, so that the lab's default run includes it.
-	Quick bool
 	// Run measures. It returns an error when the experiment's own
 	// consistency check fails (work done differs from work asked for, a
 	// child process did not report) or ctx ends.

@@ -34,7 +34,6 @@ func falseSharing() Experiment {
 		Hypothesis: "Counters that share a cache line slow each other down although no goroutine touches another's counter (false sharing): " +
 			"each write needs the line exclusively in the writer's core, so the line travels between caches on every increment, " +
 			"much as one truly shared counter does; padding each counter to its own line removes it.",
-		Quick:   true,
 		Run:     runFalseSharing,
 		Verdict: falseSharingVerdict,
 	}

@@ -32,7 +32,6 @@ func messageSize() Experiment {
 			"(chans.FromSeq → chans.ParallelMap over the workers → one consumer); bytes counted per second by chunk size",
 		Hypothesis: "Passing work as messages costs a fixed hand-off per message, so for small messages sharing memory is much faster; " +
 			"as messages grow the hand-off is amortised over more work and message passing catches up (the crossover).",
-		Quick:   true,
 		Run:     runMessageSize,
 		Verdict: messageSizeVerdict,
 	}

@@ -41,7 +41,6 @@ func scaling() Experiment {
 			"with fixed total work (strong scaling) and with the parallel work growing with N (weak scaling)", 100*designSerial),
 		Hypothesis: "Amdahl: for a fixed problem the speed-up is bounded by 1/s, s the serial fraction. " +
 			"Gustafson: when the problem grows with the machine the scaled speed-up N − s(N−1) keeps growing. Both describe the same code.",
-		Quick:   true,
 		Run:     runScaling,
 		Verdict: scalingVerdict,
 	}

@@ -27,7 +27,6 @@ func contextSwitch() Experiment {
 			"two goroutines locked to their own OS threads passing a byte over a pair of blocking pipes, and two processes doing the same; time per switch",
 		Hypothesis: "Switching between user-level threads (goroutines, switched by the Go scheduler without entering the kernel) " +
 			"is much cheaper than switching between kernel threads, and a switch between processes, which also changes address space, costs more still.",
-		Quick:   true,
 		Run:     runSwitch,
 		Verdict: switchVerdict,
 	}
