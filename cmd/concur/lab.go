@@ -96,7 +96,7 @@ func runLab(args []string, e env) (err error) {
 	}
 	if x := len(ws) - timed; x > 0 {
 		// Producers (the experiments) size their own runs: no estimate.
-		parts = append(parts, fmt.Sprintf("%d %s that measure on their own", x, plural(x, "workload", "workloads")))
+		parts = append(parts, fmt.Sprintf("%d %s", x, plural(x, "workload that measures on its own", "workloads that measure on their own")))
 	}
 	title := "concur lab: " + strings.Join(parts, ", then ")
 	v = report.View{

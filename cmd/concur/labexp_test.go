@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -151,11 +152,11 @@ func TestExperimentSelection(t *testing.T) {
 	}
 
 	var names []string
-	for _, w := range labWorkloads(experiments.Config{}) {
+	for _, w := range defaultEnv().workloads() {
 		names = append(names, w.Name)
 	}
-	if len(names) != len(experimentWorkloads(experiments.Config{}))+10 {
-		t.Errorf("the default run measures %d workloads and experiments, want the 10 built-in and every experiment: %v", len(names), names)
+	if len(names) != len(experiments.All())+10 || !slices.Contains(names, "exp/amdahl-gustafson") {
+		t.Errorf("the default run measures %v, want the 10 built-in workloads and every experiment", names)
 	}
 	stdout, _, errLine = runCmd(t, []string{"lab", "-h"}, "")
 	if errLine != "" {

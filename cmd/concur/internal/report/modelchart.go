@@ -57,10 +57,10 @@ func makeModelChart(parts []lab.Part) *ModelChart {
 	yMax, yStep := niceAxis(maxY * 1.05)
 	sx := func(n float64) float64 { return round1(padL + plotW*n/xMax) }
 	sy := func(v float64) float64 { return round1(padT + plotH*(1-math.Min(v, yMax)/yMax)) }
-	path := func(f func(float64) float64) string {
+	path := func(f func(float64) float64, to float64) string {
 		var b strings.Builder
 		for i := 0; i <= curveSamples; i++ {
-			n := 1 + (xMax-1)*float64(i)/curveSamples
+			n := 1 + (to-1)*float64(i)/curveSamples
 			cmd := "L"
 			if i == 0 {
 				cmd = "M"
@@ -71,10 +71,13 @@ func makeModelChart(parts []lab.Part) *ModelChart {
 	}
 	ticked := map[float64]bool{}
 	for i, p := range ps {
-		set := ModelSet{Name: p.Name, Model: p.ModelName, Path: path(p.Model), Color: modelColors[i%len(modelColors)]}
+		set := ModelSet{Name: p.Name, Model: p.ModelName, Path: path(p.Model, xMax), Color: modelColors[i%len(modelColors)]}
+		// Parts measured at the same N are set a few pixels apart so that
+		// each one's range stays visible.
+		dx := 5 * (float64(i) - float64(len(ps)-1)/2)
 		for _, x := range p.Samples {
 			med, lo, hi := spread(x.X)
-			set.Points = append(set.Points, ChartPoint{X: sx(x.N), Y: sy(med), YLow: sy(lo), YHigh: sy(hi)})
+			set.Points = append(set.Points, ChartPoint{X: sx(x.N) + dx, Y: sy(med), YLow: sy(lo), YHigh: sy(hi)})
 			if !ticked[x.N] {
 				ticked[x.N] = true
 				c.XTicks = append(c.XTicks, Tick{sx(x.N), fmt.Sprintf("%g", x.N)})
@@ -83,7 +86,7 @@ func makeModelChart(parts []lab.Part) *ModelChart {
 		c.Sets = append(c.Sets, set)
 	}
 	if c.Unit == "x" {
-		c.Ideal = path(func(n float64) float64 { return n })
+		c.Ideal = path(func(n float64) float64 { return n }, math.Min(xMax, yMax))
 	}
 	for y := 0.0; y <= yMax+yStep/2; y += yStep {
 		c.YTicks = append(c.YTicks, Tick{sy(y), siTick(y)})
