@@ -29,6 +29,18 @@
 // printed as soon as it is measured. Levels beyond the cores are shown as
 // oversubscription and not fitted.
 //
+// lab also runs experiments that measure the classic claims of the field on
+// this machine, each with its hypothesis, its measurements with their spread
+// and a verdict: the cost and memory of creating processes (this binary
+// re-executed), OS threads and goroutines; context switches between them;
+// strong against weak scaling of one kernel (Amdahl against Gustafson);
+// false sharing of counters in one cache line; and sharing memory against
+// message passing by message size. Each is shown with its spread and its
+// verdict, not fitted (its values are costs and sizes, not throughputs); the
+// Amdahl vs Gustafson experiment charts both fitted laws over its points.
+// The default run includes short versions of all of them; concur lab -h
+// lists them and -run selects them by name.
+//
 // scale runs the user's benchmarks with go test -bench -cpu (5 runs each by
 // default, so that the spread shows) and reads the results with
 // golang.org/x/perf/benchfmt, taking N from the -P suffix and throughput as

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concurkit/concur/cmd/concur/internal/experiments"
 	"github.com/concurkit/concur/cmd/concur/internal/lab"
 	"github.com/concurkit/concur/scale"
 )
@@ -20,11 +21,16 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 var fixedMachine = lab.Machine{CPUModel: "Example CPU @ 3.0GHz", NumCPU: 2, Cores: 2, GOMAXPROCS: 2,
 	GoVersion: "go1.99", OSArch: "linux/amd64", Date: "2026-01-02T03:04:05Z", Module: "github.com/concurkit/concur v0.0.0-test", LoadAvg: 1.5}
 
+// tinyExperiments sizes the lab's experiments for tests: well under a
+// second each.
+var tinyExperiments = experiments.Config{Reps: 2, Size: 0.001}
+
 // testEnv is the environment of a test run: stdin from in, the built-in
-// workloads unless ws is given, and fixedMachine.
+// workloads and the experiments (tiny) unless ws is given, and fixedMachine.
 func testEnv(in string, stdout, stderr io.Writer, ws []lab.Workload) env {
 	e := env{stdin: strings.NewReader(in), stdout: stdout, stderr: stderr,
-		workloads: lab.Builtin, machine: func() lab.Machine { return fixedMachine }}
+		workloads: func() []lab.Workload { return labWorkloads(tinyExperiments) },
+		machine:   func() lab.Machine { return fixedMachine }}
 	if ws != nil {
 		e.workloads = func() []lab.Workload { return ws }
 	}

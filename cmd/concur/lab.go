@@ -26,12 +26,16 @@ func runLab(args []string, e env) (err error) {
 	maxN := fs.Int("max", max(4, 2*m.Cores), "largest number of goroutines; levels are 1, 2, 4, … up to it")
 	dur := fs.Duration("duration", 200*time.Millisecond, "length of one repetition at one level (at least 10ms)")
 	reps := fs.Int("reps", 5, "repetitions per level, interleaved across levels (at least 3)")
-	runRE := fs.String("run", "", "measure only workloads whose name matches this regular expression")
+	runRE := fs.String("run", "", "measure only workloads and experiments whose name matches this regular expression")
 	out := fs.String("out", "concur-lab.html", "write the HTML report to this file (empty: no report)")
 	progress := fs.Bool("progress", isTerminal(e.stderr), "show a progress bar on stderr (default: when stderr is a terminal)")
+	ws := e.workloads()
 	synopsis := "[-max N] [-duration D] [-reps K] [-run REGEXP] [-out report.html]\n\n" +
 		"Measures the built-in workloads at N = 1, 2, 4, … goroutines with GOMAXPROCS = min(N, cores)\n" +
-		"and explains each curve from the evidence, with Amdahl's law, Karp–Flatt and the USL."
+		"and explains each curve from the evidence, with Amdahl's law, Karp–Flatt and the USL;\n" +
+		"then runs the experiments, each a textbook claim measured on this machine with a verdict.\n" +
+		"All run by default; -run selects by name (e.g. -run exp/ for the experiments only).\n" +
+		workloadList(ws)
 	if help, err := parseFlags(fs, synopsis, args, e.stdout); help || err != nil {
 		return err
 	}
@@ -47,7 +51,6 @@ func runLab(args []string, e env) (err error) {
 	case *reps < 3:
 		return errors.New("lab: -reps must be at least 3: fewer cannot show the spread")
 	}
-	ws := e.workloads()
 	if *runRE != "" {
 		re, err := regexp.Compile(*runRE)
 		if err != nil {
@@ -60,7 +63,7 @@ func runLab(args []string, e env) (err error) {
 			}
 		}
 		if len(keep) == 0 {
-			return fmt.Errorf("lab: -run %q matches no workload", *runRE)
+			return fmt.Errorf("lab: -run %q matches no workload or experiment", *runRE)
 		}
 		ws = keep
 	}
@@ -76,16 +79,35 @@ func runLab(args []string, e env) (err error) {
 	for _, n := range cfg.Levels {
 		ls = append(ls, strconv.Itoa(n))
 	}
-	est := time.Duration(len(ws)*cfg.Runs()) * *dur
+	timed, steps := 0, 0
+	for _, w := range ws {
+		if w.Run != nil {
+			timed++
+			steps += cfg.Runs()
+		} else {
+			steps++ // a producer reports one step when done
+		}
+	}
+	var parts []string
+	if timed > 0 {
+		est := time.Duration(timed*cfg.Runs()) * *dur
+		parts = append(parts, fmt.Sprintf("%d workloads at N = %s goroutines, %d repetitions of %v per level (about %v)",
+			timed, strings.Join(ls, ","), *reps, *dur, est.Round(time.Second)))
+	}
+	if x := len(ws) - timed; x > 0 {
+		// Producers (the experiments) size their own runs: no estimate.
+		parts = append(parts, fmt.Sprintf("%d %s", x, plural(x, "workload that measures on its own", "workloads that measure on their own")))
+	}
+	title := "concur lab: " + strings.Join(parts, ", then ")
 	v = report.View{
-		Title:   fmt.Sprintf("concur lab: %d workloads at N = %s goroutines, %d repetitions of %v per level (about %v)", len(ws), strings.Join(ls, ","), *reps, *dur, est.Round(time.Second)),
+		Title:   title,
 		Machine: report.MachineLine(m),
 		Notes:   report.Notes,
 	}
 	v.Scope, v.Warnings = report.Scope(m, *maxN)
 	report.WriteHeader(e.stdout, v)
 
-	b := newBar(e.stderr, *progress, len(ws)*cfg.Runs(), "measuring")
+	b := newBar(e.stderr, *progress, steps, "measuring")
 	defer b.done()
 	cfg.Step = b.step
 	var ceiling *report.Ceiling // what the calibration showed, for every later section
@@ -115,7 +137,7 @@ func runLab(args []string, e env) (err error) {
 func labSection(s lab.Series, ceiling **report.Ceiling) (report.Section, error) {
 	if s.Verdict != "" {
 		return report.NewMeasuredSection(report.Measured{Name: s.Name, Desc: s.Desc, Unit: s.Unit,
-			Hypothesis: s.Hypothesis, Samples: s.Samples, Verdict: s.Verdict, Facts: s.Facts})
+			Hypothesis: s.Hypothesis, Samples: s.Samples, Verdict: s.Verdict, Facts: s.Facts, Parts: s.Parts})
 	}
 	a, err := scale.Analyze(s.Samples)
 	if err != nil {
@@ -136,4 +158,45 @@ func doublings(max int) []int {
 		l = append(l, n)
 	}
 	return append(l, max)
+}
+
+// workloadList names the workloads for lab -h, the timed ones and the
+// experiments (producers) apart, wrapped at 80 columns.
+func workloadList(ws []lab.Workload) string {
+	var timed, exps []string
+	for _, w := range ws {
+		if w.Run != nil {
+			timed = append(timed, w.Name)
+		} else {
+			exps = append(exps, w.Name)
+		}
+	}
+	var b strings.Builder
+	for _, g := range []struct {
+		head  string
+		names []string
+	}{{"Workloads:", timed}, {"Experiments:", exps}} {
+		if len(g.names) == 0 {
+			continue
+		}
+		b.WriteString("\n" + g.head + "\n ")
+		line := 1
+		for _, n := range g.names {
+			if line+1+len(n) > 80 {
+				b.WriteString("\n ")
+				line = 1
+			}
+			b.WriteString(" " + n)
+			line += 1 + len(n)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

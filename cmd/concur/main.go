@@ -9,10 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concurkit/concur/cmd/concur/internal/experiments"
 	"github.com/concurkit/concur/cmd/concur/internal/lab"
 )
 
 func main() {
+	// The lab's process experiments re-execute this binary as their
+	// children; a child does its part here and exits.
+	experiments.RunChildIfAsked()
 	if err := run(os.Args[1:], defaultEnv()); err != nil {
 		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(1)
@@ -20,7 +24,8 @@ func main() {
 }
 
 // env is everything a command touches outside its arguments, so that tests
-// inject it: the standard streams, the lab's workloads and the machine.
+// inject it: the standard streams, the lab's workloads (experiments
+// included) and the machine.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -31,7 +36,7 @@ type env struct {
 func defaultEnv() env {
 	return env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		workloads: lab.Builtin,
+		workloads: func() []lab.Workload { return labWorkloads(experiments.Config{}) },
 		machine:   func() lab.Machine { return lab.DetectMachine(time.Now()) },
 	}
 }
@@ -44,7 +49,7 @@ func errorLine(err error) string {
 const usage = `usage: concur <command> [flags] [arguments]
 
 Commands:
-  lab      measure the built-in workloads and explain how they scale
+  lab      measure the built-in workloads and the experiments, and explain them
   scale    run go benchmarks at several GOMAXPROCS values and analyse them
   fit      analyse measurements from a two-column CSV file (N and throughput)
   version  print the version of concur and of Go

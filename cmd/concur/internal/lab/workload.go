@@ -33,6 +33,23 @@ type Series struct {
 	// throughput (a cost per unit, a size). Facts back the verdict.
 	Verdict string
 	Facts   []string
+	// Parts, with Verdict, replace Samples and Unit for a producer that
+	// measures several quantities at once (an experiment times processes,
+	// threads and goroutines): they are shown together, with their spread,
+	// under the one verdict.
+	Parts []Part
+}
+
+// Part is one quantity of a self-judged series.
+type Part struct {
+	Name, Unit string
+	NMeaning   string // what N counts: "units", "workers", "B/message"
+	Samples    []scale.Sample
+	// Model, when set, is a law its producer fitted to the part, drawn
+	// over its points; ModelName says which and with what parameter
+	// ("Amdahl's law, serial fraction 0.31").
+	Model     func(n float64) float64
+	ModelName string
 }
 
 // Config says how to measure.

@@ -15,6 +15,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sub":  func(a, b float64) float64 { return a - b },
 	"add":  func(a, b float64) float64 { return a + b },
 	"last": func(i int, s []string) bool { return i == len(s)-1 },
+	// legendY places the i-th legend line of a model chart.
+	"legendY": func(i int) float64 { return 16 + 16*float64(i) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -41,7 +43,32 @@ th{border-bottom:1px solid #999;white-space:nowrap}.why{background:#f4f6fa;paddi
 <h2>{{.Name}}</h2>
 {{if .Desc}}<p>{{.Desc}}</p>{{end}}
 {{if .Hypothesis}}<p>built to show: {{.Hypothesis}}</p>{{end}}
+{{- with .Models}}
+<svg xmlns="http://www.w3.org/2000/svg" width="{{.W}}" height="{{.H}}" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="measured points and fitted laws against N">
+<rect x="{{.L}}" y="{{.T}}" width="{{sub .R .L}}" height="{{sub .B .T}}" fill="#fff" stroke="#bbb"/>
+{{- $m := .}}
+{{- range .YTicks}}
+<line x1="{{$m.L}}" x2="{{$m.R}}" y1="{{.Pos}}" y2="{{.Pos}}" stroke="#eee"/><text x="{{sub $m.L 6}}" y="{{add .Pos 4}}" text-anchor="end">{{.Label}}</text>
+{{- end}}
+{{- range .XTicks}}
+<line x1="{{.Pos}}" x2="{{.Pos}}" y1="{{$m.B}}" y2="{{add $m.B 5}}" stroke="#888"/><text x="{{.Pos}}" y="{{add $m.B 18}}" text-anchor="middle">{{.Label}}</text>
+{{- end}}
+<text x="{{add $m.L 200}}" y="{{add $m.B 38}}">N</text>
+<text x="14" y="{{add $m.T 150}}" transform="rotate(-90 14 {{add $m.T 150}})">{{$m.Unit}}</text>
+{{- if .Ideal}}
+<path d="{{.Ideal}}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="3 3"/>
+{{- end}}
+{{- range $i, $s := .Sets}}
+<path d="{{$s.Path}}" fill="none" stroke="{{$s.Color}}" stroke-width="2"/>
+{{- range $s.Points}}
+<line x1="{{.X}}" x2="{{.X}}" y1="{{.YLow}}" y2="{{.YHigh}}" stroke="{{$s.Color}}"/><circle cx="{{.X}}" cy="{{.Y}}" r="4" fill="{{$s.Color}}"/>
+{{- end}}
+<g transform="translate({{add $m.L 12}} {{add $m.T (legendY $i)}})"><circle cx="4" cy="-4" r="4" fill="{{$s.Color}}"/><text x="12" y="0">{{$s.Name}}: {{$s.Model}}</text></g>
+{{- end}}
+</svg>
+{{- end}}
 {{- $c := .Chart}}
+{{- if $c.Points}}
 <svg xmlns="http://www.w3.org/2000/svg" width="{{$c.W}}" height="{{$c.H}}" viewBox="0 0 {{$c.W}} {{$c.H}}" role="img" aria-label="throughput of {{.Name}} against N">
 <rect x="{{$c.L}}" y="{{$c.T}}" width="{{sub $c.R $c.L}}" height="{{sub $c.B $c.T}}" fill="#fff" stroke="#bbb"/>
 {{- range $c.YTicks}}
@@ -77,6 +104,7 @@ th{border-bottom:1px solid #999;white-space:nowrap}.why{background:#f4f6fa;paddi
 <line x1="320" x2="340" y1="-4" y2="-4" stroke="#2c5aa0" stroke-width="2"/><text x="344" y="0">USL</text>
 <line x1="380" x2="400" y1="-4" y2="-4" stroke="#e67e22" stroke-width="2" stroke-dasharray="6 4"/><text x="404" y="0">Amdahl</text></g>
 </svg>
+{{- end}}
 <table>
 <tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
 {{- range .Rows}}

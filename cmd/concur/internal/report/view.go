@@ -36,7 +36,12 @@ type Section struct {
 	Verdict          string
 	Evidence         []string
 	Caveats          []string
-	Chart            Chart
+	// Chart is the throughput chart; it has no Points (and is not drawn)
+	// for a section of several self-judged parts.
+	Chart Chart
+	// Models, when not nil, charts self-judged parts against the laws
+	// their producer fitted (an experiment's Amdahl and Gustafson curves).
+	Models *ModelChart
 }
 
 // Input is what a section is built from.

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package experiments
+
+func threadID() int { return 0 }
