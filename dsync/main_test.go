@@ -72,3 +72,5 @@ func keysUnder(t testing.TB, c *clientv3.Client, kind, name string) int64 {
 	}
 	return resp.Count
 }
+
+func clientvPrefix() clientv3.OpOption { return clientv3.WithPrefix() }
