@@ -77,7 +77,7 @@ func NewBarrier(s *concurrency.Session, name string, parties int) *Barrier {
 // Parties returns the number of parties of each round.
 func (b *Barrier) Parties() int { return b.parties }
 
-func (b *Barrier) stateKey() string   { return b.prefix + "state" }
+func (b *Barrier) stateKey() string    { return b.prefix + "state" }
 func (b *Barrier) arrivalsKey() string { return b.prefix + "a/" }
 
 // read returns the state and the number of arrival keys, at one revision.
