@@ -103,15 +103,23 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 
 	claimedV := v
 	claimedV.claimed = true
+	// The write runs to its end even if ctx ends meanwhile: cancelled in
+	// flight, it could still be applied after the deletion meant to undo it,
+	// leaving the key behind.
+	wctx, wcancel := writeContext(ctx)
+	defer wcancel()
 	var txn clientv3.Txn
 	if cmps := q.immediate(kind); cmps != nil {
-		txn = q.c.Txn(ctx).If(cmps...).
+		txn = q.c.Txn(wctx).If(cmps...).
 			Then(clientv3.OpPut(key, claimedV.encode(), lease), rng).
 			Else(clientv3.OpPut(key, v.encode(), lease), rng)
 	} else {
-		txn = q.c.Txn(ctx).Then(clientv3.OpPut(key, v.encode(), lease), rng)
+		txn = q.c.Txn(wctx).Then(clientv3.OpPut(key, v.encode(), lease), rng)
 	}
 	resp, err := txn.Commit()
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		// The put may have been applied before the error.
 		q.remove(ctx, key)
@@ -259,7 +267,9 @@ func (q *queue) claim(ctx context.Context, st *qstate, me *entry) (tok int64, ok
 	}
 	v := me.v
 	v.claimed = true
-	resp, err := q.c.Txn(ctx).If(cmps...).
+	wctx, cancel := writeContext(ctx)
+	defer cancel()
+	resp, err := q.c.Txn(wctx).If(cmps...).
 		Then(clientv3.OpPut(me.key, v.encode(), clientv3.WithLease(q.s.Lease()))).
 		Else(clientv3.OpGet(me.key, clientv3.WithCountOnly())).
 		Commit()
@@ -267,12 +277,23 @@ func (q *queue) claim(ctx context.Context, st *qstate, me *entry) (tok int64, ok
 		return 0, false, err
 	}
 	if resp.Succeeded {
+		// Granted; if ctx ended meanwhile, the caller removes the key and
+		// so passes the grant on.
+		if err := ctx.Err(); err != nil {
+			return 0, false, err
+		}
 		return resp.Header.Revision, true, nil
 	}
 	if resp.Responses[0].GetResponseRange().Count == 0 {
 		return 0, false, ErrSessionLost
 	}
 	return 0, false, nil
+}
+
+// writeContext returns the context for a write whose outcome the caller
+// must know: not cancelled with ctx, but bounded.
+func writeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 }
 
 // remove deletes key, also after ctx ended.
