@@ -296,11 +296,25 @@ func writeContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 }
 
-// remove deletes key, also after ctx ended.
+// remove deletes key, also after ctx ended. It retries for a while, since a
+// key left behind by a live session would block the primitive until the
+// session ends; a cluster that is electing a leader refuses writes for a
+// moment.
 func (q *queue) remove(ctx context.Context, key string) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	q.c.Delete(cctx, key)
+	for {
+		if _, err := q.c.Delete(cctx, key); err == nil {
+			return
+		}
+		select {
+		case <-cctx.Done():
+			return
+		case <-q.s.Done():
+			return // the lease, hence the key, is gone
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // grantable is the grant rule: whether me may claim in state st.
