@@ -189,7 +189,10 @@ func (q *queue) immediate(kind byte) []clientv3.Cmp {
 func (q *queue) wait(ctx context.Context, st *qstate, key string) (int64, error) {
 	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
 	defer cancel()
-	wch := q.c.Watch(wctx, q.prefix, clientv3.WithPrefix(), clientv3.WithRev(st.rev+1))
+	wch, err := q.watch(wctx, ctx, st, key)
+	if err != nil {
+		return 0, err
+	}
 	for {
 		me := st.find(key)
 		if me == nil {
@@ -223,16 +226,69 @@ func (q *queue) wait(ctx context.Context, st *qstate, key string) (int64, error)
 				}
 				wctx, cancel = context.WithCancel(clientv3.WithRequireLeader(ctx))
 				defer cancel()
-				wch = q.c.Watch(wctx, q.prefix, clientv3.WithPrefix(), clientv3.WithRev(st.rev+1))
+				if wch, err = q.watch(wctx, ctx, st, key); err != nil {
+					return 0, err
+				}
 				continue
 			}
 			for _, ev := range wr.Events {
+				if ev.Kv.ModRevision <= st.rev {
+					continue // already in the snapshot
+				}
 				if err := st.apply(q, ev, key); err != nil {
 					return 0, err
 				}
 			}
 		}
 	}
+}
+
+// watch opens the watch that keeps st current.
+//
+// A watch that starts at a past revision is served by etcd's catch-up loop,
+// which runs every 100ms, and under contention st.rev is nearly always past
+// by the time the watch is opened: every hand-over would wait for that loop.
+// Where the grant rule depends on the set of keys alone, the watch starts at
+// the current revision instead, and st is read again at the revision the
+// watch reports as its start if that moved; events up to st.rev are then
+// skipped. The WriterPreferring and ReaderPreferring rules also need the
+// events in between (who held the lock meanwhile), so they take the exact
+// history and its catch-up.
+func (q *queue) watch(wctx, ctx context.Context, st *qstate, key string) (clientv3.WatchChan, error) {
+	if !q.orderOnly() {
+		return q.c.Watch(wctx, q.prefix, clientv3.WithPrefix(), clientv3.WithRev(st.rev+1)), nil
+	}
+	wch := q.c.Watch(wctx, q.prefix, clientv3.WithPrefix(), clientv3.WithCreatedNotify())
+	var wr clientv3.WatchResponse
+	select {
+	case wr = <-wch:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if wr.Err() != nil || !wr.Created {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Let the caller's loop see a failed watch and resynchronise.
+		closed := make(chan clientv3.WatchResponse)
+		close(closed)
+		return closed, nil
+	}
+	// The created response's revision is read after the watcher was
+	// registered, so the watch misses nothing after it.
+	if rev := wr.Header.Revision; rev > st.rev {
+		resp, err := q.c.Get(ctx, q.prefix, clientv3.WithPrefix(), clientv3.WithRev(rev),
+			clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend))
+		if err != nil {
+			return nil, err
+		}
+		st.rev = rev
+		st.entries = st.entries[:0]
+		if err := st.load(q, resp.Kvs); err != nil {
+			return nil, err
+		}
+	}
+	return wch, nil
 }
 
 // resync replaces st by a fresh snapshot. Events missed in between are
