@@ -56,7 +56,11 @@ func TestBarrierBreaks(t *testing.T) {
 			ctx := testCtx(t)
 			name := uniqueName(t)
 			a := dsync.NewBarrier(newSession(t), name, 3)
-			leaverSession := newSession(t)
+			leaverClient, err := shared.Client()
+			if err != nil {
+				t.Fatal(err)
+			}
+			leaverSession := sessionOn(t, leaverClient)
 			leaver := dsync.NewBarrier(leaverSession, name, 3)
 			adone := make(chan error, 1)
 			go func() { _, err := a.Await(ctx); adone <- err }()
@@ -72,8 +76,10 @@ func TestBarrierBreaks(t *testing.T) {
 					t.Fatalf("leaver: %v", err)
 				}
 			case "session":
-				leaverSession.Orphan() // stop keepalives: the lease expires
-				cancel()
+				// The party's process dies: it can neither break the round
+				// nor keep its lease; the others notice when the lease ends.
+				leaverClient.Close()
+				<-ldone
 			case "reset":
 				if err := a.Reset(ctx); err != nil {
 					t.Fatal(err)
