@@ -66,9 +66,10 @@
 // # Cost
 //
 // Lock and Acquire take one etcd round trip (a transaction) when granted at
-// once; a waiter receives a watch event when it may proceed and then takes
-// one more round trip to claim its grant, which also yields its token.
-// Unlock and Release take one round trip. Barrier.Await takes two or three
+// once. A waiter opens a watch (plus one read if the queue moved meanwhile),
+// receives an event when it may proceed, and takes one more round trip to
+// claim its grant, which also yields its token. Unlock and Release take one
+// round trip. Barrier.Await takes two or three
 // (see its doc), Latch.CountDown one.
 //
 // # Testing

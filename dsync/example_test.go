@@ -31,7 +31,7 @@ func (s *store) write(token int64, what string) {
 // A holder loses its lease while paused; the next holder's token is
 // larger, so storage rejects the old holder's late write, and its Done
 // channel tells it the holding is gone.
-func Example_fencing() {
+func ExampleFence() {
 	etcd, err := dsynctest.Start(1) // a real program uses its own *clientv3.Client
 	if err != nil {
 		panic(err)
@@ -193,4 +193,37 @@ func ExampleRWMutex() {
 	// Output:
 	// writer waits for two readers
 	// writer in
+}
+
+// One process at a time runs the nightly job; the others find it taken.
+func ExampleMutex() {
+	etcd, err := dsynctest.Start(1)
+	if err != nil {
+		panic(err)
+	}
+	defer etcd.Close()
+	ctx := context.Background()
+	session := func() *concurrency.Session {
+		cli, _ := etcd.Client()
+		s, err := concurrency.NewSession(cli, concurrency.WithTTL(5))
+		if err != nil {
+			panic(err)
+		}
+		return s
+	}
+	a, b := session(), session()
+	defer a.Close()
+	defer b.Close()
+
+	job := dsync.NewMutex(a, "nightly-job")
+	if _, err := job.Lock(ctx); err != nil {
+		panic(err)
+	}
+	if _, err := dsync.NewMutex(b, "nightly-job").TryLock(ctx); err == dsync.ErrWouldBlock {
+		fmt.Println("another process runs the job")
+	}
+	if err := job.Unlock(ctx); err != nil {
+		panic(err)
+	}
+	// Output: another process runs the job
 }

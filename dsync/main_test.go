@@ -11,6 +11,7 @@ import (
 	"github.com/concurkit/concur/dsync/dsynctest"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
+	"go.uber.org/goleak"
 )
 
 // shared is one single-member cluster for the tests that need no faults;
@@ -26,6 +27,14 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	shared.Close()
+	// Every goroutine of dsync, of the clients and of the embedded etcd
+	// must have ended.
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 

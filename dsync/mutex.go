@@ -35,8 +35,8 @@ func NewMutex(s *concurrency.Session, name string) *Mutex {
 // ctx ends first, Lock returns ctx.Err() and the caller holds nothing: its
 // request is removed from etcd, and a grant that came at the same moment is
 // passed on to the next waiter. If the session's lease ends, Lock returns
-// ErrSessionLost. It takes one etcd round trip when the mutex is free, and
-// two more (a watch event, then the claim) when it has to wait.
+// ErrSessionLost. It takes one etcd round trip when the mutex is free; a
+// waiter then takes one to claim the grant (see the package doc, Cost).
 func (m *Mutex) Lock(ctx context.Context) (Fence, error) {
 	return m.lock(ctx, false)
 }
