@@ -60,7 +60,7 @@ func TestBarrierBreaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			leaverSession := sessionOn(t, leaverClient)
+			leaverSession := sessionTTL(t, leaverClient, crashTTL)
 			leaver := dsync.NewBarrier(leaverSession, name, 3)
 			adone := make(chan error, 1)
 			go func() { _, err := a.Await(ctx); adone <- err }()

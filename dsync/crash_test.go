@@ -24,7 +24,7 @@ func TestCrashedHolderFrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			crashSession := sessionOn(t, crashClient)
+			crashSession := sessionTTL(t, crashClient, crashTTL)
 			waiterSession := newSession(t)
 			var hold, wait func() (dsync.Fence, error)
 			switch kind {
@@ -56,16 +56,16 @@ func TestCrashedHolderFrees(t *testing.T) {
 			var f dsync.Fence
 			select {
 			case f = <-got:
-			case <-time.After(3 * testTTL * time.Second):
-				t.Fatalf("not freed within %ds", 3*testTTL)
+			case <-time.After(3 * crashTTL * time.Second):
+				t.Fatalf("not freed within %ds", 3*crashTTL)
 			}
-			t.Logf("%s freed %v after the holder's client closed (TTL %ds)", kind, time.Since(start).Round(time.Millisecond), testTTL)
+			t.Logf("%s freed %v after the holder's client closed (TTL %ds)", kind, time.Since(start).Round(time.Millisecond), crashTTL)
 			if f.Token() <= held.Token() {
 				t.Errorf("token %d after the crashed holder's %d", f.Token(), held.Token())
 			}
 			select {
 			case <-held.Done():
-			case <-time.After(3 * testTTL * time.Second):
+			case <-time.After(3 * crashTTL * time.Second):
 				t.Error("crashed holder's Done never closed")
 			}
 		})

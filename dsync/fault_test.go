@@ -112,8 +112,11 @@ func TestFaults(t *testing.T) {
 				ucall := h.now()
 				lost := unlockRetry(ctx, func(ctx context.Context) error { return m.Unlock(ctx) })
 				uret := h.now()
-				h.add(hold{kind: "mutex", from: ret, to: ucall, weight: 1, token: f.Token(), killed: lost, clientName: i})
+				// A holding lost with its lease (a stall on this loaded
+				// machine can expire one) ended at an unknown moment before
+				// ucall: it is left out of the checks.
 				if !lost {
+					h.add(hold{kind: "mutex", from: ret, to: ucall, weight: 1, token: f.Token(), clientName: i})
 					h.op(&h.mutex, i, lockOp{lock: true, client: i}, call, ret)
 					h.op(&h.mutex, i, lockOp{client: i}, ucall, uret)
 				}
@@ -143,8 +146,8 @@ func TestFaults(t *testing.T) {
 				rcall := h.now()
 				lost := unlockRetry(ctx, func(ctx context.Context) error { return sem.Release(ctx, n) })
 				rret := h.now()
-				h.add(hold{kind: "sem", from: ret, to: rcall, weight: n, token: f.Token(), killed: lost})
 				if !lost {
+					h.add(hold{kind: "sem", from: ret, to: rcall, weight: n, token: f.Token()})
 					h.op(&h.sem, i, lockOp{lock: true, client: i, n: n}, call, ret)
 					h.op(&h.sem, i, lockOp{client: i, n: n}, rcall, rret)
 				}

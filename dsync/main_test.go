@@ -45,8 +45,15 @@ func uniqueName(t testing.TB) string {
 	return fmt.Sprintf("%s/%d", t.Name(), nameSeq.Add(1))
 }
 
-// testTTL is the session TTL of the tests, in seconds.
-const testTTL = 2
+// Session TTLs of the tests, in seconds. Ordinary sessions get a long one:
+// on a loaded 2-core machine running the race detector and etcd in one
+// process, a stall of a second or two is possible, and must not expire
+// leases that are meant to live. Only the party meant to die gets crashTTL,
+// which the crash tests measure against.
+const (
+	testTTL  = 10
+	crashTTL = 2
+)
 
 // newSession returns a session on a new client of the shared cluster; both
 // are closed when the test ends.
@@ -57,7 +64,12 @@ func newSession(t testing.TB) *concurrency.Session {
 
 func sessionOn(t testing.TB, c *clientv3.Client) *concurrency.Session {
 	t.Helper()
-	s, err := concurrency.NewSession(c, concurrency.WithTTL(testTTL))
+	return sessionTTL(t, c, testTTL)
+}
+
+func sessionTTL(t testing.TB, c *clientv3.Client, ttl int) *concurrency.Session {
+	t.Helper()
+	s, err := concurrency.NewSession(c, concurrency.WithTTL(ttl))
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}

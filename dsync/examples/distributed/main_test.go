@@ -27,7 +27,7 @@ func TestRun(t *testing.T) {
 		t.Skip("starts etcd and worker processes")
 	}
 	var out strings.Builder
-	err := run([]string{"-workers=3", "-permits=2", "-calls=2", "-phases=2", "-ttl=2"}, &out)
+	err := run([]string{"-workers=3", "-permits=2", "-calls=2", "-phases=2", "-ttl=3"}, &out)
 	t.Log("\n" + out.String())
 	if err != nil {
 		t.Fatal(err)
