@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
@@ -33,22 +34,25 @@ type Barrier struct {
 }
 
 // barrierState is the value of the state key: the current round, how many
-// parties have arrived in it, the parties setting, and how the previous
-// round ended ('r' released, 'b' broken, '-' none yet).
+// parties have arrived in it, the parties setting, how the previous round
+// ended ('r' released, 'b' broken, '-' none yet) and who ended it (a nonce
+// of the Await or Reset call, so that a call whose request failed in flight
+// can tell whether it was applied).
 type barrierState struct {
 	gen, count, parties int64
 	lastGen             int64
 	last                byte
+	lastBy              string
 	modRev              int64 // of the key; 0 when absent
 }
 
 func (b barrierState) encode() string {
-	return fmt.Sprintf("%d %d %d %d %c", b.gen, b.count, b.parties, b.lastGen, b.last)
+	return fmt.Sprintf("%d %d %d %d %c %s", b.gen, b.count, b.parties, b.lastGen, b.last, b.lastBy)
 }
 
 func decodeBarrier(v []byte) (barrierState, bool) {
 	f := strings.Fields(string(v))
-	if len(f) != 5 || len(f[4]) != 1 {
+	if len(f) != 6 || len(f[4]) != 1 {
 		return barrierState{}, false
 	}
 	var n [4]int64
@@ -59,7 +63,7 @@ func decodeBarrier(v []byte) (barrierState, bool) {
 		}
 		n[i] = x
 	}
-	return barrierState{gen: n[0], count: n[1], parties: n[2], lastGen: n[3], last: f[4][0]}, true
+	return barrierState{gen: n[0], count: n[1], parties: n[2], lastGen: n[3], last: f[4][0], lastBy: f[5]}, true
 }
 
 // NewBarrier returns a handle on the barrier called name for parties
@@ -91,7 +95,7 @@ func (b *Barrier) read(ctx context.Context) (barrierState, int64, error) {
 	if err != nil {
 		return barrierState{}, 0, err
 	}
-	st := barrierState{parties: int64(b.parties), last: '-'}
+	st := barrierState{parties: int64(b.parties), last: '-', lastBy: "-"}
 	if kvs := resp.Responses[0].GetResponseRange().Kvs; len(kvs) == 1 {
 		var ok bool
 		if st, ok = decodeBarrier(kvs[0].Value); !ok {
@@ -106,17 +110,32 @@ func (b *Barrier) read(ctx context.Context) (barrierState, int64, error) {
 }
 
 // end ends round st.gen with outcome ('r' or 'b') if the state is still st,
-// and reports whether it did.
+// and reports whether it did. The write is not cancelled with ctx, and if it
+// fails in flight (a leader change) the state is read back to learn whether
+// it was applied: a last arrival must never report failure for a round that
+// it released.
 func (b *Barrier) end(ctx context.Context, st barrierState, outcome byte) (bool, error) {
-	next := barrierState{gen: st.gen + 1, parties: st.parties, lastGen: st.gen, last: outcome}
-	resp, err := b.c.Txn(ctx).
+	by := uniqueSuffix(b.s)
+	next := barrierState{gen: st.gen + 1, parties: st.parties, lastGen: st.gen, last: outcome, lastBy: by}
+	wctx, cancel := writeContext(ctx)
+	defer cancel()
+	resp, err := b.c.Txn(wctx).
 		If(clientv3.Compare(clientv3.ModRevision(b.stateKey()), "=", st.modRev)).
 		Then(clientv3.OpPut(b.stateKey(), next.encode()), clientv3.OpDelete(b.arrivalsKey(), clientv3.WithPrefix())).
 		Commit()
-	if err != nil {
-		return false, err
+	if err == nil {
+		return resp.Succeeded, nil
 	}
-	return resp.Succeeded, nil
+	cur, _, rerr := b.read(wctx)
+	switch {
+	case rerr != nil:
+		return false, err
+	case cur.lastGen == st.gen && cur.lastBy == by:
+		return true, nil
+	case cur.gen == st.gen && cur.modRev == st.modRev:
+		return false, nil // not applied; the caller looks again
+	}
+	return false, nil
 }
 
 // breakRound breaks round gen if it is still gathering.
@@ -199,13 +218,20 @@ func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
 		key := b.arrivalsKey() + uniqueSuffix(b.s)
 		next := st
 		next.count++
-		resp, err := b.c.Txn(ctx).
+		// Not cancelled with ctx, so that its outcome is known; a ctx that
+		// ended meanwhile is seen by wait, which leaves the round.
+		wctx, cancel := writeContext(ctx)
+		resp, err := b.c.Txn(wctx).
 			If(clientv3.Compare(clientv3.ModRevision(b.stateKey()), "=", st.modRev)).
 			Then(clientv3.OpPut(b.stateKey(), next.encode()), clientv3.OpPut(key, "", clientv3.WithLease(b.s.Lease()))).
 			Commit()
+		cancel()
 		if err != nil {
-			// The arrival may have been applied: leave so as to break it.
-			b.leave(ctx, st.gen)
+			// The arrival may have been applied: leave so as to break it,
+			// unless the round was released with it.
+			if b.leave(ctx, st.gen, st.modRev) == 'r' {
+				return b.parties - int(next.count), nil
+			}
 			return 0, err
 		}
 		if !resp.Succeeded {
@@ -220,41 +246,54 @@ func (b *Barrier) wait(ctx context.Context, gen int64, key string, rev int64, ar
 	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
 	defer cancel()
 	wch := b.c.Watch(wctx, b.prefix, clientv3.WithPrefix(), clientv3.WithRev(rev+1))
+	seen := rev // the last revision whose events were handled
 	for {
 		select {
 		case <-ctx.Done():
-			if outcome := b.leave(ctx, gen); outcome == 'r' {
+			if outcome := b.leave(ctx, gen, rev); outcome == 'r' {
 				return arrival, nil
 			}
 			return 0, ctx.Err()
 		case <-b.s.Done():
-			b.leave(ctx, gen)
+			b.leave(ctx, gen, rev)
 			return 0, ErrSessionLost
 		case wr, ok := <-wch:
 			if !ok || wr.Err() != nil || wr.Canceled {
 				if ctx.Err() != nil {
 					continue // handled by the ctx case
 				}
-				st, _, err := b.read(ctx)
-				if err != nil {
-					return 0, err
-				}
-				if st.gen != gen {
-					if st.lastGen == gen && st.last == 'r' {
-						return arrival, nil
+				if wr.CompactRevision != 0 {
+					// The history is gone: judge by the current state.
+					st, _, err := b.read(ctx)
+					if err != nil {
+						return 0, err
 					}
-					return 0, ErrBrokenBarrier
+					if st.gen != gen {
+						if st.lastGen == gen && st.last == 'r' {
+							return arrival, nil
+						}
+						return 0, ErrBrokenBarrier
+					}
+					seen = st.modRev
 				}
+				// Lost its leader or its connection: resume where it
+				// stopped, so that no event of this round is missed (the
+				// current state may already describe a later round).
 				cancel()
+				select {
+				case <-time.After(50 * time.Millisecond):
+				case <-ctx.Done():
+				}
 				wctx, cancel = context.WithCancel(clientv3.WithRequireLeader(ctx))
 				defer cancel()
-				wch = b.c.Watch(wctx, b.prefix, clientv3.WithPrefix(), clientv3.WithRev(st.modRev+1))
+				wch = b.c.Watch(wctx, b.prefix, clientv3.WithPrefix(), clientv3.WithRev(seen+1))
 				continue
 			}
 			// Events come in revision order; a round's end writes the state
 			// and deletes the arrivals in one revision.
 			for i := 0; i < len(wr.Events); {
 				r := wr.Events[i].Kv.ModRevision
+				seen = r
 				var ended bool
 				var outcome byte
 				var departed, mine bool
@@ -296,18 +335,26 @@ func (b *Barrier) wait(ctx context.Context, gen int64, key string, rev int64, ar
 	}
 }
 
-// leave takes the caller out of round gen by breaking it, unless the round
-// already ended; it returns how round gen ended ('r' or 'b'), or 0 if that
-// cannot be told.
-func (b *Barrier) leave(ctx context.Context, gen int64) byte {
+// leave takes the caller, which arrived at revision rev, out of round gen by
+// breaking it, unless the round already ended; it returns how round gen
+// ended ('r' or 'b'), or 0 if that cannot be told. The outcome is read from
+// the state key's history after rev, not from its current value, which may
+// already describe a later round.
+func (b *Barrier) leave(ctx context.Context, gen, rev int64) byte {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	if err := b.breakRound(cctx, gen); err != nil {
 		return 0
 	}
-	st, _, err := b.read(cctx)
-	if err != nil || st.lastGen != gen {
-		return 0
+	for wr := range b.c.Watch(cctx, b.stateKey(), clientv3.WithRev(rev+1)) {
+		if wr.Err() != nil {
+			return 0
+		}
+		for _, ev := range wr.Events {
+			if st, ok := decodeBarrier(ev.Kv.Value); ok && ev.Type == clientv3.EventTypePut && st.gen != gen {
+				return st.last
+			}
+		}
 	}
-	return st.last
+	return 0
 }

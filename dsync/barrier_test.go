@@ -68,7 +68,7 @@ func TestBarrierBreaks(t *testing.T) {
 			defer cancel()
 			ldone := make(chan error, 1)
 			go func() { _, err := leaver.Await(lctx); ldone <- err }()
-			waitKeys(t, "barrier", name, 3) // state + two arrivals
+			waitKeys(t, "barrier", name, 3, adone, ldone) // state + two arrivals
 			switch how {
 			case "cancel":
 				cancel()

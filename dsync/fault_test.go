@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -184,7 +186,23 @@ func TestFaults(t *testing.T) {
 	waitProgress(ctx, &progress, progress.Load()+30)
 	stop.Store(true)
 	stopAll()
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-finished:
+		case <-time.After(30 * time.Second):
+			// Stalled: show where the clients wait.
+			buf := make([]byte, 1<<22)
+			buf = buf[:runtime.Stack(buf, true)]
+			for _, g := range strings.Split(string(buf), "\n\n") {
+				if strings.Contains(g, "dsync.") && !strings.Contains(g, "created by testing") {
+					t.Log(g)
+				}
+			}
+		}
+	}()
 	wg.Wait()
+	close(finished)
 	t.Logf("done at %v, %d client calls", time.Since(h.start).Round(time.Millisecond), progress.Load())
 	if ctx.Err() != nil {
 		t.Fatal("the run did not finish in time")

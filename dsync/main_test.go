@@ -29,10 +29,21 @@ func TestMain(m *testing.M) {
 	shared.Close()
 	// Every goroutine of dsync, of the clients and of the embedded etcd
 	// must have ended.
+	// goleak's own retries last well under a second; on a loaded machine
+	// the clients' and servers' goroutines may take longer to wind down.
 	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			err := goleak.Find()
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				fmt.Fprintln(os.Stderr, "goleak:", err)
+				code = 1
+				break
+			}
+			<-time.After(200 * time.Millisecond)
 		}
 	}
 	os.Exit(code)

@@ -352,24 +352,47 @@ func writeContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 }
 
-// remove deletes key, also after ctx ended. It retries for a while, since a
-// key left behind by a live session would block the primitive until the
-// session ends; a cluster that is electing a leader refuses writes for a
-// moment.
+// remove deletes key, also after ctx ended. A key left behind by a live
+// session would block the primitive until the session ends, so a failed
+// delete (a cluster electing a leader refuses writes for a moment) is
+// retried: for a while before remove returns, then in the background until
+// it succeeds or the session's lease ends, which removes the key anyway.
 func (q *queue) remove(ctx context.Context, key string) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	if q.tryRemove(cctx, key) {
+		return
+	}
+	go func() {
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		defer cancel()
+		go func() {
+			select {
+			case <-q.s.Done():
+				cancel()
+			case <-bctx.Done():
+			}
+		}()
+		q.tryRemove(bctx, key)
+	}()
+}
+
+// tryRemove deletes key, retrying until it succeeds, ctx ends or the
+// session's lease ends; it reports whether the key is gone.
+func (q *queue) tryRemove(ctx context.Context, key string) bool {
+	backoff := 50 * time.Millisecond
 	for {
-		if _, err := q.c.Delete(cctx, key); err == nil {
-			return
+		if _, err := q.c.Delete(ctx, key); err == nil {
+			return true
 		}
 		select {
-		case <-cctx.Done():
-			return
+		case <-ctx.Done():
+			return false
 		case <-q.s.Done():
-			return // the lease, hence the key, is gone
-		case <-time.After(50 * time.Millisecond):
+			return true // the lease, hence the key, is gone
+		case <-time.After(backoff):
 		}
+		backoff = min(2*backoff, time.Second)
 	}
 }
 

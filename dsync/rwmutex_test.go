@@ -90,7 +90,7 @@ func TestRWMutexPolicies(t *testing.T) {
 			}
 			wdone := make(chan error, 1)
 			go func() { _, err := w.Lock(ctx); wdone <- err }()
-			waitKeys(t, "rwmutex", name, 2)
+			waitKeys(t, "rwmutex", name, 2, wdone)
 			_, err := r2.TryRLock(ctx)
 			if want := p == dsync.ReaderPreferring; (err == nil) != want {
 				t.Fatalf("new reader beside a waiting writer: %v", err)

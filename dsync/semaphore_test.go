@@ -62,7 +62,7 @@ func TestSemaphoreFIFO(t *testing.T) {
 	}
 	bigDone := make(chan error, 1)
 	go func() { _, err := big.Acquire(ctx, 3); bigDone <- err }()
-	waitKeys(t, "semaphore", name, 2)
+	waitKeys(t, "semaphore", name, 2, bigDone)
 	// One permit is free, but the big waiter is ahead.
 	if _, err := small.TryAcquire(ctx, 1); !errors.Is(err, dsync.ErrWouldBlock) {
 		t.Fatalf("TryAcquire overtook a waiter: %v", err)
@@ -97,12 +97,20 @@ func TestSemaphoreFIFO(t *testing.T) {
 	small.Release(ctx, 1)
 }
 
-// waitKeys waits until the primitive has n keys (requests queued).
-func waitKeys(t *testing.T, kind, name string, n int64) {
+// waitKeys waits until the primitive has n keys (requests queued). A call
+// that should be waiting but returned already is reported with its error.
+func waitKeys(t *testing.T, kind, name string, n int64, waiting ...chan error) {
 	t.Helper()
 	c := shared.NewClient(t)
 	deadline := time.Now().Add(30 * time.Second)
 	for keysUnder(t, c, kind, name) != n {
+		for _, ch := range waiting {
+			select {
+			case err := <-ch:
+				t.Fatalf("a call returned while it should wait: %v", err)
+			default:
+			}
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("never saw %d keys", n)
 		}
