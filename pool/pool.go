@@ -86,8 +86,15 @@ const (
 	maxWaiting       = 1024
 )
 
-// waiting is the capacity of the buffer of waiting tasks.
-func waiting(workers int) int { return min(waitingPerWorker*workers, maxWaiting) }
+// waiting is the capacity of the buffer of waiting tasks. It compares workers
+// with the cap before multiplying, so that no workers up to math.MaxInt can
+// overflow the product.
+func waiting(workers int) int {
+	if workers >= maxWaiting/waitingPerWorker {
+		return maxWaiting
+	}
+	return waitingPerWorker * workers
+}
 
 func newBuffer(workers int) chan func() { return make(chan func(), waiting(workers)) }
 
