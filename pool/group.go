@@ -29,7 +29,11 @@ type group struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   <-chan struct{}
-	wg     sync.WaitGroup
+	// parentDone is parent.Done(). A context the context package does not
+	// know tells a context derived from it that it ended only later, from a
+	// goroutine, so stopped looks at both.
+	parentDone <-chan struct{}
+	wg         sync.WaitGroup
 	// started counts the items whose f was called, added by each worker as
 	// it exits; only read after wg.Wait.
 	started atomic.Int64
@@ -50,11 +54,22 @@ type indexedError struct {
 func newGroup(parent context.Context, op string) *group {
 	check.Context(parent, "pool", op)
 	ctx, cancel := context.WithCancelCause(parent)
-	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done()}
+	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done(), parentDone: parent.Done()}
 }
 
-// stopped reports whether no new item may start.
-func (g *group) stopped() bool { return closed(g.done) }
+// stopped reports whether no new item may start: the call has stopped, or
+// the caller's context has ended, which then stops the call at once (the
+// derived context may not have heard of it yet).
+func (g *group) stopped() bool {
+	if closed(g.done) {
+		return true
+	}
+	if closed(g.parentDone) {
+		g.cancel(context.Cause(g.parent))
+		return true
+	}
+	return false
+}
 
 // closed reports whether c is closed, without waiting.
 func closed(c <-chan struct{}) bool {

@@ -60,7 +60,7 @@ func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], workers int, f func(
 type source[T, R any] struct {
 	mu        sync.Mutex
 	next      func() (T, bool)
-	stop      <-chan struct{} // closed when the call stops
+	g         *group // stopped says when the call has stopped
 	taken     int
 	exhausted bool // seq has no more values
 	// The results live in blocks that never move once made, so a worker can
@@ -84,7 +84,7 @@ type source[T, R any] struct {
 func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock() // next may panic
-	if s.exhausted || closed(s.stop) {
+	if s.exhausted || s.g.stopped() {
 		return 0, v, nil, false, false
 	}
 	v, ok = s.next()
@@ -118,7 +118,7 @@ func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers i
 	// panics.Seq captures a panic of seq on the coroutine that runs it, so
 	// that its PanicError shows seq's frames.
 	next, stop := iter.Pull(panics.Seq(seq))
-	s := &source[T, R]{next: next, stop: g.done, keep: keep, workers: check.Workers(workers), started: 1}
+	s := &source[T, R]{next: next, g: g, keep: keep, workers: check.Workers(workers), started: 1}
 	g.wg.Add(1)
 	go seqWorker(g, s, body)
 	g.wg.Wait()
