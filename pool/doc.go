@@ -55,15 +55,16 @@
 // empty slice, which has nothing to skip). An item that started before the
 // end runs to completion and its result is kept.
 //
-// A panic never goes unreported and is never flattened into a string: the
-// first one of a call (or of a Pool's round) is re-raised in the goroutine
-// that waits (Pool.Wait, or the caller of ForEach and the others) as a
-// *syncx.PanicError carrying the original value and the stack of the
-// goroutine that panicked, once the other work has returned; panics after the
-// first are dropped, as they usually follow from it (only a panic in the
-// cleanup of a sequence stopped early by an error is returned with that error
-// instead, see ForEachSeq). No goroutine of the package outlives the call
-// that waits for it, and importing the package starts none.
+// A panic does not crash the program from a goroutine of the package and is
+// never flattened into a string: the first panic of a call (or of a Pool's
+// round) is re-raised in the goroutine that waits (Pool.Wait, or the caller
+// of ForEach and the others) as a *syncx.PanicError carrying the original
+// value and the stack of the goroutine that panicked, once the other work has
+// returned; panics after the first are dropped, as they usually follow from
+// it (only a panic in the cleanup of a sequence stopped early by an error is
+// returned with that error instead, see ForEachSeq). No goroutine of the
+// package outlives the call that waits for it, and importing the package
+// starts none.
 //
 // A programming error (a nil task, function, sequence or context) panics at
 // once with a message that starts with "pool: " and names the function.
