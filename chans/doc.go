@@ -65,8 +65,11 @@
 // the function at once, and workers <= 0 means runtime.GOMAXPROCS(0).
 //
 // A panic in a function given to an operator is not recovered: as in any
-// goroutine, it ends the program. In a Group stage, Group.Wait re-raises it
-// instead, and repeats a runtime.Goexit (t.FailNow in a test) in its caller.
+// goroutine, it ends the program. A runtime.Goexit (t.FailNow in a test) ends
+// only the goroutine that called the function: the operator's output may then
+// close before its input is exhausted, and the rest of the stage stops when
+// ctx ends. In a Group stage, Group.Wait re-raises a panic instead, and
+// repeats a runtime.Goexit in its caller.
 //
 // Work that can fail runs in a Group: NewGroup returns a context that is
 // cancelled at the first error, MapErr, ParallelMapErr and OrderedMapErr report
