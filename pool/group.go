@@ -58,17 +58,13 @@ func newGroup(parent context.Context, op string) *group {
 }
 
 // stopped reports whether no new item may start: the call has stopped, or
-// the caller's context has ended, which then stops the call at once (the
-// derived context may not have heard of it yet).
+// the caller's context has ended (the derived context may not have heard of
+// it yet).
+//
+// It only looks, so that it stays small enough to be inlined in the loop over
+// the items; the context package cancels the derived context in its own time.
 func (g *group) stopped() bool {
-	if closed(g.done) {
-		return true
-	}
-	if closed(g.parentDone) {
-		g.cancel(context.Cause(g.parent))
-		return true
-	}
-	return false
+	return closed(g.done) || closed(g.parentDone)
 }
 
 // closed reports whether c is closed, without waiting.
