@@ -54,7 +54,10 @@
 // ends drops that result rather than deliver it, and takes no further value
 // (OrderedMap may have read ahead before the end, as it does). Only a
 // channel operation already under way as the context ends may still complete;
-// values taken and not yet delivered are dropped.
+// values taken and not yet delivered are dropped. BroadcastDropping is the
+// exception: the values it holds for a consumer already sit in that
+// consumer's channel, so the consumer may still receive them after the end,
+// until the operator has seen it and discarded them.
 //
 // Bad arguments (a nil context, function, sequence or Group, fewer than one
 // output, a negative count or buffer, a batch size < 1) make an operator panic
