@@ -70,8 +70,8 @@
 // A panic in a function given to an operator is not recovered: as in any
 // goroutine, it ends the program. A runtime.Goexit (t.FailNow in a test) ends
 // only the goroutine that called the function: the operator's output may then
-// close before its input is exhausted, and the rest of the stage stops when
-// ctx ends. In a Group stage, Group.Wait re-raises a panic instead, and
+// close before its input is exhausted, and what is left of the stage may stay
+// blocked until ctx ends. In a Group stage, Group.Wait re-raises a panic instead, and
 // repeats a runtime.Goexit in its caller.
 //
 // Work that can fail runs in a Group: NewGroup returns a context that is

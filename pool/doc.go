@@ -60,11 +60,10 @@
 // round) is re-raised in the goroutine that waits (Pool.Wait, or the caller
 // of ForEach and the others) as a *syncx.PanicError carrying the original
 // value and the stack of the goroutine that panicked, once the other work has
-// returned; panics after the first are dropped, as they usually follow from
-// it (only a panic in the cleanup of a sequence stopped early by an error is
-// returned with that error instead, see ForEachSeq). No goroutine of the
-// package outlives the call that waits for it, and importing the package
-// starts none.
+// returned; panics after the first are dropped (only a panic in the cleanup
+// of a sequence stopped early by an error is returned with that error
+// instead, see ForEachSeq). No goroutine of the package outlives the call
+// that waits for it, and importing the package starts none.
 //
 // A programming error (a nil task, function, sequence or context) panics at
 // once with a message that starts with "pool: " and names the function.
