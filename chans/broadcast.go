@@ -50,8 +50,10 @@ func BroadcastBuffered[T any](ctx context.Context, in <-chan T, n, buffer int) [
 // a late value is worthless, such as progress reports or metrics.
 //
 // Every output is closed after in is closed, once it has been given every value
-// not dropped, or as soon as ctx ends (the values still held are then
-// discarded). BroadcastDropping panics if n < 1 or buffer < 0.
+// not dropped, or soon after ctx ends. The values held for a consumer sit in
+// its channel: after the end it may still receive them, until the operator
+// has seen the end, discarded them and closed the channel. BroadcastDropping
+// panics if n < 1 or buffer < 0.
 func BroadcastDropping[T any](ctx context.Context, in <-chan T, n, buffer int) ([]<-chan T, *Drops) {
 	checkCtx("BroadcastDropping", ctx)
 	checkOutputs("BroadcastDropping", n)

@@ -54,7 +54,10 @@
 // ends drops that result rather than deliver it, and takes no further value
 // (OrderedMap may have read ahead before the end, as it does). Only a
 // channel operation already under way as the context ends may still complete;
-// values taken and not yet delivered are dropped.
+// values taken and not yet delivered are dropped. BroadcastDropping is the
+// exception: the values it holds for a consumer already sit in that
+// consumer's channel, so the consumer may still receive them after the end,
+// until the operator has seen it and discarded them.
 //
 // Bad arguments (a nil context, function, sequence or Group, fewer than one
 // output, a negative count or buffer, a batch size < 1) make an operator panic
@@ -65,8 +68,11 @@
 // the function at once, and workers <= 0 means runtime.GOMAXPROCS(0).
 //
 // A panic in a function given to an operator is not recovered: as in any
-// goroutine, it ends the program. In a Group stage, Group.Wait re-raises it
-// instead, and repeats a runtime.Goexit (t.FailNow in a test) in its caller.
+// goroutine, it ends the program. A runtime.Goexit (t.FailNow in a test) ends
+// only the goroutine that called the function: the operator's output may then
+// close before its input is exhausted, and what is left of the stage may stay
+// blocked until ctx ends. In a Group stage, Group.Wait re-raises a panic instead, and
+// repeats a runtime.Goexit in its caller.
 //
 // Work that can fail runs in a Group: NewGroup returns a context that is
 // cancelled at the first error, MapErr, ParallelMapErr and OrderedMapErr report

@@ -176,8 +176,8 @@ func MapErr[T, R any](ctx context.Context, g *Group, in <-chan T, f func(context
 	checkCtx("MapErr", ctx)
 	checkGroup("MapErr", g)
 	checkNil("MapErr", f == nil, "function")
-	ctx, stop := g.stageContext(ctx)
-	return mapStage(ctx, in, failing(ctx, g, f), g.spawn, stop)
+	sctx, stop := g.stageContext(ctx)
+	return mapStage(sctx, in, failing(ctx, sctx, stop, g, f), g.spawn, stop)
 }
 
 // ParallelMapErr is ParallelMap for a function that can fail, reporting to g
@@ -189,8 +189,8 @@ func ParallelMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, worker
 	checkGroup("ParallelMapErr", g)
 	workers = check.Workers(workers)
 	checkNil("ParallelMapErr", f == nil, "function")
-	ctx, stop := g.stageContext(ctx)
-	return parallelMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
+	sctx, stop := g.stageContext(ctx)
+	return parallelMap(sctx, in, workers, failing(ctx, sctx, stop, g, f), g.spawn, stop)
 }
 
 // OrderedMapErr is OrderedMap for a function that can fail, reporting to g as
@@ -204,17 +204,35 @@ func OrderedMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, workers
 	checkGroup("OrderedMapErr", g)
 	workers = check.Workers(workers)
 	checkNil("OrderedMapErr", f == nil, "function")
-	ctx, stop := g.stageContext(ctx)
-	return orderedMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
+	sctx, stop := g.stageContext(ctx)
+	return orderedMap(sctx, in, workers, failing(ctx, sctx, stop, g, f), g.spawn, stop)
 }
 
-// failing adapts a fallible f to the stage engines: an error fails the group
-// (cancelling ctx before the stage's goroutine sees false) and stops the worker.
-func failing[T, R any](ctx context.Context, g *Group, f func(context.Context, T) (R, error)) func(T) (R, bool) {
+// failing adapts a fallible f to the stage engines, which watch sctx, the
+// stage's context: an error fails the group (cancelling sctx before the
+// stage's goroutine sees false) and stops the worker.
+//
+// It also looks at ctx, the context the stage was given, before and after
+// each call of f, and stops the worker (cancelling sctx) once ctx has ended.
+// sctx, derived from ctx, ends with it at once when ctx is one of the context
+// package's own; a context of another kind tells sctx only later, from a
+// goroutine, and until then the stage would call f on the next value and
+// deliver the result of a call during which ctx ended.
+func failing[T, R any](ctx, sctx context.Context, stop context.CancelFunc, g *Group, f func(context.Context, T) (R, error)) func(T) (R, bool) {
+	done := ctx.Done()
 	return func(v T) (R, bool) {
-		r, err := f(ctx, v)
+		if ended(done) {
+			stop()
+			var zero R
+			return zero, false
+		}
+		r, err := f(sctx, v)
 		if err != nil {
 			g.fail(err)
+			return r, false
+		}
+		if ended(done) {
+			stop()
 			return r, false
 		}
 		return r, true

@@ -1,6 +1,7 @@
 package pool_test
 
 import (
+	"math"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -45,4 +46,19 @@ func TestPoolQueueIsCapped(t *testing.T) {
 		synctest.Wait()
 		p.Wait()
 	})
+}
+
+// Any positive workers is accepted, up to math.MaxInt: the queue's size is
+// computed without overflowing (4*math.MaxInt wraps to -4, and make panicked
+// with "makechan: size out of range").
+func TestNewHugeWorkers(t *testing.T) {
+	for _, workers := range []int{math.MaxInt, math.MaxInt/4 + 1, 1 << 62} {
+		p := pool.New(workers)
+		var ran atomic.Bool
+		p.Go(func() { ran.Store(true) })
+		p.Wait()
+		if !ran.Load() {
+			t.Errorf("New(%d): the task did not run", workers)
+		}
+	}
 }

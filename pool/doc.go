@@ -55,12 +55,14 @@
 // empty slice, which has nothing to skip). An item that started before the
 // end runs to completion and its result is kept.
 //
-// A panic is never swallowed and never flattened into a string: it is re-raised
-// in the goroutine that waits (Pool.Wait, or the caller of ForEach and the
-// others) as a *syncx.PanicError carrying the original value and the stack of
-// the goroutine that panicked, once the other work has returned (only a panic
-// in the cleanup of a sequence stopped early by an error is returned with that
-// error instead, see ForEachSeq). No goroutine of the package outlives the call
+// A panic does not crash the program from a goroutine of the package and is
+// never flattened into a string: the first panic of a call (or of a Pool's
+// round) is re-raised in the goroutine that waits (Pool.Wait, or the caller
+// of ForEach and the others) as a *syncx.PanicError carrying the original
+// value and the stack of the goroutine that panicked, once the other work has
+// returned; panics after the first are dropped (only a panic in the cleanup
+// of a sequence stopped early by an error is returned with that error
+// instead, see ForEachSeq). No goroutine of the package outlives the call
 // that waits for it, and importing the package starts none.
 //
 // A programming error (a nil task, function, sequence or context) panics at

@@ -29,7 +29,11 @@ type group struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   <-chan struct{}
-	wg     sync.WaitGroup
+	// parentDone is parent.Done(). A context the context package does not
+	// know tells a context derived from it that it ended only later, from a
+	// goroutine, so stopped looks at both.
+	parentDone <-chan struct{}
+	wg         sync.WaitGroup
 	// started counts the items whose f was called, added by each worker as
 	// it exits; only read after wg.Wait.
 	started atomic.Int64
@@ -50,11 +54,18 @@ type indexedError struct {
 func newGroup(parent context.Context, op string) *group {
 	check.Context(parent, "pool", op)
 	ctx, cancel := context.WithCancelCause(parent)
-	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done()}
+	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done(), parentDone: parent.Done()}
 }
 
-// stopped reports whether no new item may start.
-func (g *group) stopped() bool { return closed(g.done) }
+// stopped reports whether no new item may start: the call has stopped, or
+// the caller's context has ended (the derived context may not have heard of
+// it yet).
+//
+// It only looks, so that it stays small enough to be inlined in the loop over
+// the items; the context package cancels the derived context in its own time.
+func (g *group) stopped() bool {
+	return closed(g.done) || closed(g.parentDone)
+}
 
 // closed reports whether c is closed, without waiting.
 func closed(c <-chan struct{}) bool {

@@ -16,10 +16,13 @@ func TestMisuseMessages(t *testing.T) {
 	nop := func(context.Context, int) error { return nil }
 	nopR := func(context.Context, int) (int, error) { return 0, nil }
 	var zero pool.Pool
+	var nilPool *pool.Pool // not created by New either
 	for want, call := range map[string]func(){
 		"pool: Go with nil task":                  func() { pool.New(1).Go(nil) },
 		"pool: Go on a Pool not created by New":   func() { zero.Go(func() {}) },
 		"pool: Wait on a Pool not created by New": zero.Wait,
+		"pool: Go on a nil *Pool":                 func() { nilPool.Go(func() {}) },
+		"pool: Wait on a nil *Pool":               func() { nilPool.Wait() },
 		"pool: ForEach with nil function":         func() { _ = pool.ForEach[int](ctx, nil, 1, nil) },
 		"pool: ForEach with nil context":          func() { _ = pool.ForEach(nilCtx, []int{1}, 1, nop) },
 		"pool: Map with nil function":             func() { _, _ = pool.Map[int, int](ctx, nil, 1, nil) },

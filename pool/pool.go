@@ -86,8 +86,15 @@ const (
 	maxWaiting       = 1024
 )
 
-// waiting is the capacity of the buffer of waiting tasks.
-func waiting(workers int) int { return min(waitingPerWorker*workers, maxWaiting) }
+// waiting is the capacity of the buffer of waiting tasks. It compares workers
+// with the cap before multiplying, so that no workers up to math.MaxInt can
+// overflow the product.
+func waiting(workers int) int {
+	if workers >= maxWaiting/waitingPerWorker {
+		return maxWaiting
+	}
+	return waitingPerWorker * workers
+}
 
 func newBuffer(workers int) chan func() { return make(chan func(), waiting(workers)) }
 
@@ -98,8 +105,11 @@ func newBuffer(workers int) chan func() { return make(chan func(), waiting(worke
 // worker takes the next waiting one.
 //
 // Go panics with a message starting "pool: " if task is nil or p was not
-// created by New.
+// created by New (a nil *Pool included).
 func (p *Pool) Go(task func()) {
+	if p == nil {
+		check.Misuse("pool", "Go", "on a nil *Pool")
+	}
 	if task == nil {
 		check.Misuse("pool", "Go", "with nil task")
 	}
@@ -181,9 +191,13 @@ func (p *Pool) serve(tasks <-chan func(), first func()) (closed bool) {
 // such panic value and the stack of the task that raised it; the other tasks
 // have all returned by then.
 //
-// Wait panics with a message starting "pool: " if it is called while another
-// Wait on the same pool is in progress.
+// Wait panics with a message starting "pool: " if p was not created by New (a
+// nil *Pool included) or if it is called while another Wait on the same pool
+// is in progress.
 func (p *Pool) Wait() {
+	if p == nil {
+		check.Misuse("pool", "Wait", "on a nil *Pool")
+	}
 	if p.tasks == nil {
 		check.Misuse("pool", "Wait", "on a Pool not created by New")
 	}

@@ -60,7 +60,7 @@ func MapSeq[T, R any](ctx context.Context, seq iter.Seq[T], workers int, f func(
 type source[T, R any] struct {
 	mu        sync.Mutex
 	next      func() (T, bool)
-	stop      <-chan struct{} // closed when the call stops
+	g         *group // stopped says when the call has stopped
 	taken     int
 	exhausted bool // seq has no more values
 	// The results live in blocks that never move once made, so a worker can
@@ -84,7 +84,7 @@ type source[T, R any] struct {
 func (s *source[T, R]) take() (i int, v T, slot *R, spawn, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock() // next may panic
-	if s.exhausted || closed(s.stop) {
+	if s.exhausted || s.g.stopped() {
 		return 0, v, nil, false, false
 	}
 	v, ok = s.next()
@@ -118,7 +118,7 @@ func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers i
 	// panics.Seq captures a panic of seq on the coroutine that runs it, so
 	// that its PanicError shows seq's frames.
 	next, stop := iter.Pull(panics.Seq(seq))
-	s := &source[T, R]{next: next, stop: g.done, keep: keep, workers: check.Workers(workers), started: 1}
+	s := &source[T, R]{next: next, g: g, keep: keep, workers: check.Workers(workers), started: 1}
 	g.wg.Add(1)
 	go seqWorker(g, s, body)
 	g.wg.Wait()
@@ -132,7 +132,7 @@ func runSeq[T, R any](ctx context.Context, op string, seq iter.Seq[T], workers i
 	// returns, or a panic or Goexit of f. A panic in that cleanup is joined to
 	// the errors rather than raised instead of them, so that neither is lost;
 	// a panic of f or seq, raised first, is the one re-raised.
-	cleanup := stopSeq(stop)
+	cleanup := stopSeq(stop, g.pe)
 	if cleanup != nil && g.pe == nil && g.goexit {
 		g.pe = cleanup // a panic says more than the Goexit it follows
 	}
@@ -161,16 +161,26 @@ func joinErr(err, more error) error {
 	return errors.Join(err, more)
 }
 
-// stopSeq calls stop and returns the panic of seq's cleanup, if any.
-func stopSeq(stop func()) (pe *syncx.PanicError) {
+// stopSeq calls stop and returns the panic of seq's cleanup, if any. first is
+// the panic of f or seq that the call will re-raise, or nil.
+func stopSeq(stop func(), first *syncx.PanicError) (pe *syncx.PanicError) {
+	returned := false
 	defer func() {
-		// nil when seq called runtime.Goexit: stop repeats it here, and it
-		// goes on ending the caller's goroutine, as a Goexit in f does.
 		if v := recover(); v != nil {
 			pe = panics.Capture(v)
+			return
+		}
+		// Not returned and nothing recovered: seq's cleanup called
+		// runtime.Goexit, which stop repeats here, and it goes on ending the
+		// caller's goroutine, as a Goexit in f does. A panic of f or seq
+		// came first, though, and must not be lost to it: raising it here
+		// turns the Goexit into that panic.
+		if !returned && first != nil {
+			panic(first)
 		}
 	}()
 	stop()
+	returned = true
 	return nil
 }
 

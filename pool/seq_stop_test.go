@@ -160,3 +160,30 @@ func TestForEachSeqPanicShowsSequenceFrames(t *testing.T) {
 		t.Errorf("the stack does not show the sequence's frames:\n%s", pe.Stack)
 	}
 }
+
+// A panic of f is re-raised even when the cleanup that stopping the sequence
+// runs calls runtime.Goexit (t.FailNow in a test's sequence, for instance):
+// the Goexit does not swallow it. (It did: the caller's goroutine just ended.)
+func TestForEachSeqCleanupGoexitKeepsThePanicOfF(t *testing.T) {
+	var got any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { got = recover() }()
+		_ = pool.ForEachSeq(context.Background(), func(yield func(int) bool) {
+			defer runtime.Goexit()
+			for i := 0; yield(i); i++ {
+			}
+		}, 2, func(_ context.Context, v int) error {
+			if v == 3 {
+				panic("f")
+			}
+			return nil
+		})
+	}()
+	<-done
+	var pe *syncx.PanicError
+	if err, ok := got.(error); !ok || !errors.As(err, &pe) || pe.Value != "f" {
+		t.Fatalf("recovered %v, want f's panic as a *syncx.PanicError", got)
+	}
+}
