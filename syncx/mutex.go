@@ -59,6 +59,10 @@ const (
 // Lock locks m. If the lock is already in use, the calling goroutine blocks
 // until the mutex is available.
 func (m *Mutex) Lock() {
+	if lockcheckOn {
+		m.lockChecked(nil)
+		return
+	}
 	if m.state.CompareAndSwap(0, mutexLocked) {
 		return
 	}
@@ -69,6 +73,14 @@ func (m *Mutex) Lock() {
 // when m is locked at that moment; it never fails because of contention
 // alone.
 func (m *Mutex) TryLock() bool {
+	if m.tryLock() {
+		lockcheckTryMutex(m)
+		return true
+	}
+	return false
+}
+
+func (m *Mutex) tryLock() bool {
 	for {
 		s := m.state.Load()
 		if s&mutexLocked != 0 {
@@ -90,6 +102,9 @@ func (m *Mutex) LockContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if lockcheckOn {
+		return m.lockChecked(ctx)
+	}
 	if m.state.CompareAndSwap(0, mutexLocked) {
 		return nil
 	}
@@ -98,6 +113,7 @@ func (m *Mutex) LockContext(ctx context.Context) error {
 
 // Unlock unlocks m. It panics if m is not locked.
 func (m *Mutex) Unlock() {
+	lockcheckUnlockMutex(m)
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
 	}
@@ -108,7 +124,7 @@ func (m *Mutex) Unlock() {
 // a holder that is probably about to release it.
 func (m *Mutex) spinLock() bool {
 	for range mutexSpinRounds {
-		if m.TryLock() {
+		if m.tryLock() {
 			return true
 		}
 		for range mutexSpinLoads {

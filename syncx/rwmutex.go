@@ -106,6 +106,10 @@ func NewRWMutex(p Policy) *RWMutex {
 // Lock locks rw for writing, blocking until no reader or writer holds it and,
 // under Fair, until every goroutine that started waiting earlier is served.
 func (rw *RWMutex) Lock() {
+	if lockcheckOn {
+		rw.lockChecked(nil)
+		return
+	}
 	if rw.state.CompareAndSwap(0, rwWriter) {
 		return
 	}
@@ -117,6 +121,14 @@ func (rw *RWMutex) Lock() {
 // under way, as with sync.RWMutex) or goroutines are already queued for it
 // (they are served first); never because of contention alone.
 func (rw *RWMutex) TryLock() bool {
+	if rw.tryLock() {
+		lockcheckTryRW(rw, false)
+		return true
+	}
+	return false
+}
+
+func (rw *RWMutex) tryLock() bool {
 	return rw.state.CompareAndSwap(0, rwWriter)
 }
 
@@ -128,6 +140,9 @@ func (rw *RWMutex) LockContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if lockcheckOn {
+		return rw.lockChecked(ctx)
+	}
 	if rw.state.CompareAndSwap(0, rwWriter) {
 		return nil
 	}
@@ -137,6 +152,7 @@ func (rw *RWMutex) LockContext(ctx context.Context) error {
 // Unlock unlocks rw for writing. It panics if rw is not locked for writing.
 // Waiting readers and writers are then served according to the policy.
 func (rw *RWMutex) Unlock() {
+	lockcheckUnlockRW(rw, false)
 	if rw.state.CompareAndSwap(rwWriter, 0) {
 		return
 	}
@@ -150,6 +166,10 @@ func (rw *RWMutex) RLock() {
 	// Optimistically count ourselves in with one atomic add, which unlike a
 	// compare-and-swap cannot fail because other readers come and go. If a
 	// writer holds or the gate is closed, rlockBackOff takes the count back.
+	if lockcheckOn {
+		rw.rlockChecked(nil)
+		return
+	}
 	if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
 		rw.rlockBackOff(nil)
 	}
@@ -159,6 +179,14 @@ func (rw *RWMutex) RLock() {
 // fails only if a writer holds rw or the policy makes new readers wait at
 // that moment; other readers coming and going never make it fail.
 func (rw *RWMutex) TryRLock() bool {
+	if rw.tryRLock() {
+		lockcheckTryRW(rw, true)
+		return true
+	}
+	return false
+}
+
+func (rw *RWMutex) tryRLock() bool {
 	for {
 		s := rw.state.Load()
 		if s&(rwWriter|rwGate) != 0 {
@@ -178,6 +206,9 @@ func (rw *RWMutex) RLockContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if lockcheckOn {
+		return rw.rlockChecked(ctx)
+	}
 	if rw.state.Add(rwReader)&(rwWriter|rwGate) == 0 {
 		return nil
 	}
@@ -186,6 +217,11 @@ func (rw *RWMutex) RLockContext(ctx context.Context) error {
 
 // RUnlock undoes a single RLock. It panics if rw is not locked for reading.
 func (rw *RWMutex) RUnlock() {
+	lockcheckUnlockRW(rw, true)
+	rw.runlock()
+}
+
+func (rw *RWMutex) runlock() {
 	// Only the last reader out can make a grant possible, and only if
 	// somebody waits.
 	if s := rw.state.Add(-rwReader); s < rwReader && (s < 0 || s&rwQueued != 0) {
@@ -232,7 +268,7 @@ func (rw *RWMutex) spin(try func() bool, busy int64) bool {
 }
 
 func (rw *RWMutex) lockSlow(ctx context.Context) error {
-	if rw.spin(rw.TryLock, -1) {
+	if rw.spin(rw.tryLock, -1) {
 		return nil
 	}
 	rw.mu.Lock()
@@ -264,14 +300,14 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 // transient count looks like a reader holding the lock for a moment, which is
 // a legitimate outcome while that RLock is under way.
 func (rw *RWMutex) rlockBackOff(ctx context.Context) error {
-	rw.RUnlock()
+	rw.runlock()
 	return rw.rlockSlow(ctx)
 }
 
 func (rw *RWMutex) rlockSlow(ctx context.Context) error {
 	// Other readers changing the count make the fast path's CAS fail; that
 	// is no reason to queue, and TryRLock retries on exactly that.
-	if rw.spin(rw.TryRLock, rwWriter|rwGate) {
+	if rw.spin(rw.tryRLock, rwWriter|rwGate) {
 		return nil
 	}
 	rw.mu.Lock()

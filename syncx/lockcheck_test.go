@@ -1,0 +1,617 @@
+package syncx_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/concurkit/concur/syncx"
+)
+
+// The deadlock scenarios of the lock checker. Every test runs in both builds:
+// with -tags concur_lockcheck it expects exactly the listed reports, without
+// the tag it expects none. Scenarios that really deadlock run in a synctest
+// bubble with cancellable waits, so that they end in both builds.
+
+// lockReports installs a handler that records the reports for the rest of
+// the test.
+type lockReports struct {
+	mu sync.Mutex
+	rs []*syncx.LockReport
+	on func(*syncx.LockReport) // optional extra action, run after recording
+}
+
+func recordLockReports(t *testing.T) *lockReports {
+	t.Helper()
+	r := &lockReports{}
+	restore := syncx.OnLockReport(func(lr *syncx.LockReport) {
+		r.mu.Lock()
+		r.rs = append(r.rs, lr)
+		on := r.on
+		r.mu.Unlock()
+		if on != nil {
+			on(lr)
+		}
+	})
+	t.Cleanup(restore)
+	return r
+}
+
+func (r *lockReports) get() []*syncx.LockReport {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.rs)
+}
+
+// expect checks that the reports are of the kinds want, in order, when the
+// checker is compiled in, and that there are none otherwise. It returns the
+// reports.
+func (r *lockReports) expect(t *testing.T, want ...syncx.LockReportKind) []*syncx.LockReport {
+	t.Helper()
+	got := r.get()
+	if !syncx.LockCheckEnabled() {
+		want = nil
+	}
+	var kinds []syncx.LockReportKind
+	for _, lr := range got {
+		kinds = append(kinds, lr.Kind)
+	}
+	if !slices.Equal(kinds, want) {
+		var b strings.Builder
+		for _, lr := range got {
+			b.WriteString(lr.String() + "\n")
+		}
+		t.Fatalf("reports %v, want %v\n%s", kinds, want, b.String())
+	}
+	return got
+}
+
+// checkCycle checks that a report names the locks in cycle order (starting
+// anywhere) and that every edge has a call site in this file.
+func checkCycle(t *testing.T, lr *syncx.LockReport, locks ...any) {
+	t.Helper()
+	if len(lr.Locks) != len(locks) || len(lr.Edges) != len(locks) {
+		t.Fatalf("%d locks and %d edges, want %d:\n%v", len(lr.Locks), len(lr.Edges), len(locks), lr)
+	}
+	i := slices.Index(locks, lr.Locks[0])
+	if i < 0 {
+		t.Fatalf("report names a lock not in the cycle:\n%v", lr)
+	}
+	for j := range locks {
+		if lr.Locks[j] != locks[(i+j)%len(locks)] {
+			t.Fatalf("locks not in cycle order:\n%v", lr)
+		}
+		e := lr.Edges[j]
+		if e.From != lr.Locks[j] || e.To != lr.Locks[(j+1)%len(locks)] {
+			t.Fatalf("edge %d does not lead from lock %d to the next:\n%v", j, j, lr)
+		}
+		for _, s := range []syncx.LockSite{e.HeldAt, e.At} {
+			if !strings.HasSuffix(s.File, "_test.go") || s.Line == 0 || !strings.Contains(lr.String(), s.File+":") {
+				t.Fatalf("edge %d: site %v is not a call site in the tests, or String omits it:\n%v", j, s, lr)
+			}
+		}
+	}
+}
+
+// inGoroutine runs f in a new goroutine and waits for it, so that each step
+// of a scenario is taken by a different goroutine at a different time.
+func inGoroutine(f func()) {
+	var wg sync.WaitGroup
+	wg.Go(f)
+	wg.Wait()
+}
+
+func lockBoth(a, b sync.Locker) {
+	a.Lock()
+	b.Lock()
+	b.Unlock()
+	a.Unlock()
+}
+
+func TestLockCheckABBA(t *testing.T) {
+	r := recordLockReports(t)
+	var a, b syncx.Mutex
+	a.SetName("a")
+	b.SetName("b")
+	inGoroutine(func() { lockBoth(&a, &b) })
+	r.expect(t)
+	inGoroutine(func() { lockBoth(&b, &a) })
+	rs := r.expect(t, syncx.LockOrderCycle)
+	if len(rs) == 1 {
+		checkCycle(t, rs[0], &b, &a)
+		if s := rs[0].String(); !strings.Contains(s, `"a"`) || !strings.Contains(s, `"b"`) {
+			t.Errorf("String does not name the locks:\n%s", s)
+		}
+		if rs[0].Edges[0].Goroutine == rs[0].Edges[1].Goroutine {
+			t.Errorf("both edges attributed to goroutine %d", rs[0].Edges[0].Goroutine)
+		}
+	}
+	// The same problem again, from the same call sites, is not reported twice.
+	inGoroutine(func() { lockBoth(&a, &b) })
+	inGoroutine(func() { lockBoth(&b, &a) })
+	r.expect(t, syncx.LockOrderCycle)
+}
+
+// TestLockCheckThreeLockCycle: A->B, B->C and C->A, each taken by its own
+// goroutine after the previous one has finished; no two pairs overlap in
+// time and no pair is inverted, yet three goroutines running them at once
+// can deadlock.
+func TestLockCheckThreeLockCycle(t *testing.T) {
+	r := recordLockReports(t)
+	var a, b, c syncx.Mutex
+	inGoroutine(func() { lockBoth(&a, &b) })
+	inGoroutine(func() { lockBoth(&b, &c) })
+	r.expect(t)
+	inGoroutine(func() { lockBoth(&c, &a) })
+	rs := r.expect(t, syncx.LockOrderCycle)
+	if len(rs) == 1 {
+		checkCycle(t, rs[0], &c, &a, &b)
+		ids := map[int64]bool{}
+		for _, e := range rs[0].Edges {
+			ids[e.Goroutine] = true
+		}
+		if len(ids) != 3 {
+			t.Errorf("edges attributed to %d goroutines, want 3:\n%v", len(ids), rs[0])
+		}
+	}
+}
+
+// TestLockCheckShortestCycle: the report is the shortest cycle through the
+// new edge, not the first one found.
+func TestLockCheckShortestCycle(t *testing.T) {
+	r := recordLockReports(t)
+	var a, b, c, d syncx.Mutex
+	lockBoth(&a, &b)
+	lockBoth(&b, &c)
+	lockBoth(&c, &d)
+	lockBoth(&b, &d)
+	lockBoth(&d, &a) // closes a->b->c->d->a and a->b->d->a
+	rs := r.expect(t, syncx.LockOrderCycle)
+	if len(rs) == 1 {
+		checkCycle(t, rs[0], &d, &a, &b)
+	}
+}
+
+type account struct {
+	mu      syncx.Mutex
+	id      int
+	balance int
+}
+
+// transfer locks from, then to: the textbook deadlock when two transfers
+// run in opposite directions.
+func transfer(from, to *account, amount int) {
+	from.mu.Lock()
+	defer from.mu.Unlock()
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	from.balance -= amount
+	to.balance += amount
+}
+
+// orderedTransfer locks the account with the smaller id first.
+func orderedTransfer(from, to *account, amount int) {
+	first, second := from, to
+	if second.id < first.id {
+		first, second = second, first
+	}
+	first.mu.Lock()
+	defer first.mu.Unlock()
+	second.mu.Lock()
+	defer second.mu.Unlock()
+	from.balance -= amount
+	to.balance += amount
+}
+
+func TestLockCheckBankTransfer(t *testing.T) {
+	r := recordLockReports(t)
+	accts := []*account{{id: 0, balance: 100}, {id: 1, balance: 100}, {id: 2, balance: 100}}
+	for i := range 3 {
+		inGoroutine(func() { orderedTransfer(accts[i], accts[(i+1)%3], 10) })
+	}
+	r.expect(t)
+	accts = []*account{{id: 0, balance: 100}, {id: 1, balance: 100}, {id: 2, balance: 100}}
+	inGoroutine(func() { transfer(accts[0], accts[1], 10) })
+	inGoroutine(func() { transfer(accts[1], accts[2], 10) })
+	r.expect(t)
+	inGoroutine(func() { transfer(accts[2], accts[0], 10) })
+	rs := r.expect(t, syncx.LockOrderCycle)
+	if len(rs) == 1 {
+		checkCycle(t, rs[0], &accts[2].mu, &accts[0].mu, &accts[1].mu)
+	}
+}
+
+// TestLockCheckDiningPhilosophers: each philosopher takes the left fork,
+// then the right one. They eat one after the other here, so nothing
+// deadlocks, but the order of the last one closes a cycle of five forks.
+// Taking the lower-numbered fork first (the classic fix) is not reported.
+func TestLockCheckDiningPhilosophers(t *testing.T) {
+	const n = 5
+	for _, fixed := range []bool{false, true} {
+		r := recordLockReports(t)
+		forks := make([]syncx.Mutex, n)
+		for i := range n {
+			inGoroutine(func() {
+				left, right := i, (i+1)%n
+				if fixed && right < left {
+					left, right = right, left
+				}
+				lockBoth(&forks[left], &forks[right])
+			})
+		}
+		if fixed {
+			r.expect(t)
+			continue
+		}
+		rs := r.expect(t, syncx.LockOrderCycle)
+		if len(rs) == 1 {
+			checkCycle(t, rs[0], &forks[4], &forks[0], &forks[1], &forks[2], &forks[3])
+		}
+	}
+}
+
+// TestLockCheckRecursiveLock: Lock and LockContext of a Mutex the goroutine
+// holds are reported before they block. The test's ctx ends the wait (with
+// the tag, the handler cancels it; without, fake time runs out).
+func TestLockCheckRecursiveLock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := recordLockReports(t)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		r.on = func(*syncx.LockReport) { cancel() }
+		var m syncx.Mutex
+		m.Lock()
+		if err := m.LockContext(ctx); err == nil {
+			t.Fatal("LockContext of a held Mutex succeeded")
+		}
+		rs := r.expect(t, syncx.RecursiveLock)
+		if len(rs) == 1 {
+			if rs[0].Locks[0] != &m || rs[0].Edges[0].HeldAt.Line == 0 || rs[0].Edges[0].At.Line <= rs[0].Edges[0].HeldAt.Line {
+				t.Errorf("report does not show both acquisitions:\n%v", rs[0])
+			}
+		}
+		m.Unlock()
+		m.Lock() // reused after the failed wait: nothing to report
+		m.Unlock()
+		r.expect(t, syncx.RecursiveLock)
+	})
+}
+
+// TestLockCheckRecursiveRLock: a goroutine that holds a read lock and takes
+// it again while a writer is queued deadlocks under WriterPreferring and Fair
+// (the writer holds back the new reader and waits for the old one), never
+// under ReaderPreferring. It is reported under the first two even when no
+// writer is queued, since one may queue.
+func TestLockCheckRecursiveRLock(t *testing.T) {
+	for _, p := range rwPolicies {
+		deadlocks := p != syncx.ReaderPreferring
+		var want []syncx.LockReportKind
+		if deadlocks {
+			want = []syncx.LockReportKind{syncx.RecursiveLock}
+		}
+		t.Run(p.String()+"/QueuedWriter", func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := recordLockReports(t)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+				defer cancel()
+				r.on = func(*syncx.LockReport) { cancel() }
+				rw := syncx.NewRWMutex(p)
+				rw.RLock()
+				writer := make(chan struct{})
+				go func() {
+					rw.Lock()
+					rw.Unlock()
+					close(writer)
+				}()
+				synctest.Wait() // the writer is queued
+				err := rw.RLockContext(ctx)
+				if deadlocks != (err != nil) {
+					t.Fatalf("second RLock: %v", err)
+				}
+				r.expect(t, want...)
+				if err == nil {
+					rw.RUnlock()
+				}
+				rw.RUnlock()
+				<-writer
+			})
+		})
+		t.Run(p.String()+"/NoWriter", func(t *testing.T) {
+			r := recordLockReports(t)
+			rw := syncx.NewRWMutex(p)
+			rw.RLock()
+			rw.RLock()
+			rw.RUnlock()
+			rw.RUnlock()
+			r.expect(t, want...)
+		})
+	}
+}
+
+// TestLockCheckRecursiveWriteOfRead: Lock while holding the read lock, and
+// RLock while holding the write lock, block on themselves under every policy.
+func TestLockCheckRecursiveWriteOfRead(t *testing.T) {
+	for _, p := range rwPolicies {
+		t.Run(p.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := recordLockReports(t)
+				rw := syncx.NewRWMutex(p)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+				defer cancel()
+				rw.RLock()
+				if rw.LockContext(ctx) == nil {
+					t.Fatal("Lock while holding the read lock succeeded")
+				}
+				rw.RUnlock()
+				rw.Lock()
+				ctx2, cancel2 := context.WithTimeout(context.Background(), time.Hour)
+				defer cancel2()
+				if rw.RLockContext(ctx2) == nil {
+					t.Fatal("RLock while holding the write lock succeeded")
+				}
+				rw.Unlock()
+				r.expect(t, syncx.RecursiveLock, syncx.RecursiveLock)
+			})
+		})
+	}
+}
+
+// TestLockCheckReadOrder: read locks count in the order where they can
+// deadlock. A reader-preferring lock held for reading never holds back
+// another reader, so an inversion through two read acquisitions of it is no
+// cycle; under WriterPreferring it is.
+func TestLockCheckReadOrder(t *testing.T) {
+	for _, p := range rwPolicies {
+		t.Run(p.String(), func(t *testing.T) {
+			r := recordLockReports(t)
+			rw := syncx.NewRWMutex(p)
+			var m syncx.Mutex
+			inGoroutine(func() { lockBoth(rw.RLocker(), &m) })
+			inGoroutine(func() { lockBoth(&m, rw.RLocker()) })
+			if p == syncx.ReaderPreferring {
+				r.expect(t)
+			} else {
+				r.expect(t, syncx.LockOrderCycle)
+			}
+			// A write acquisition conflicts with readers under every policy.
+			r2 := recordLockReports(t)
+			inGoroutine(func() { lockBoth(&m, rw) })
+			r2.expect(t, syncx.LockOrderCycle)
+		})
+	}
+}
+
+// TestLockCheckCondWait: Cond.Wait re-locks L while the waiter still holds M,
+// which it took after L: the re-lock is the order M->L against L->M.
+func TestLockCheckCondWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := recordLockReports(t)
+		var l, m syncx.Mutex
+		c := syncx.NewCond(&l)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			l.Lock()
+			m.Lock()
+			if err := c.Wait(context.Background()); err != nil {
+				t.Error(err)
+			}
+			m.Unlock()
+			l.Unlock()
+		}()
+		synctest.Wait()
+		r.expect(t)
+		c.Signal()
+		<-done
+		rs := r.expect(t, syncx.LockOrderCycle)
+		if len(rs) == 1 {
+			checkCycle(t, rs[0], &m, &l)
+		}
+	})
+}
+
+// liveDeadlock makes n goroutines each hold lock i and then wait for lock
+// i+1 (mod n) with a context. Once all are blocked, it cancels the contexts
+// and joins the goroutines.
+func liveDeadlock(t *testing.T, n int) []*syncx.LockReport {
+	var rs []*syncx.LockReport
+	synctest.Test(t, func(t *testing.T) {
+		r := recordLockReports(t)
+		locks := make([]syncx.Mutex, n)
+		ctx, cancel := context.WithCancel(context.Background())
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				locks[i].Lock()
+				defer locks[i].Unlock()
+				<-start
+				if err := locks[(i+1)%n].LockContext(ctx); !errors.Is(err, context.Canceled) {
+					t.Errorf("goroutine %d: LockContext = %v, want Canceled", i, err)
+				}
+			})
+		}
+		synctest.Wait()
+		close(start)
+		synctest.Wait() // all blocked in the cycle
+		rs = r.get()
+		cancel()
+		wg.Wait()
+		// The first goroutines to wait record the order; the last one to
+		// block closes both cycles (with the order one first).
+		r.expect(t, syncx.LockOrderCycle, syncx.DeadlockCycle)
+		if syncx.LockCheckEnabled() {
+			want := make([]any, n)
+			for i := range n {
+				want[i] = &locks[i]
+			}
+			checkCycle(t, rs[1], want...)
+			checkCycle(t, rs[0], want...)
+			if len(rs[1].Goroutines) != n {
+				t.Fatalf("%d goroutine stacks, want %d:\n%v", len(rs[1].Goroutines), n, rs[1])
+			}
+			for i, g := range rs[1].Goroutines {
+				if g.ID != rs[1].Edges[i].Goroutine || !strings.Contains(g.Stack, "liveDeadlock") {
+					t.Fatalf("goroutine %d: stack of %d does not show the wait:\n%s", i, g.ID, g.Stack)
+				}
+			}
+		}
+	})
+	return rs
+}
+
+func TestLockCheckLiveDeadlockTwo(t *testing.T)  { liveDeadlock(t, 2) }
+func TestLockCheckLiveDeadlockFive(t *testing.T) { liveDeadlock(t, 5) }
+
+// TestLockCheckNotReported: programs that cannot deadlock.
+func TestLockCheckNotReported(t *testing.T) {
+	t.Run("ConsistentOrder", func(t *testing.T) {
+		r := recordLockReports(t)
+		var a, b, c syncx.Mutex
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range 50 {
+					lockBoth(&a, &b)
+					lockBoth(&b, &c)
+					a.Lock()
+					b.Lock()
+					c.Lock()
+					c.Unlock()
+					b.Unlock()
+					a.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		r.expect(t)
+	})
+	t.Run("HandOverHand", func(t *testing.T) {
+		r := recordLockReports(t)
+		chain := make([]syncx.Mutex, 6)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				chain[0].Lock()
+				for i := 1; i < len(chain); i++ {
+					chain[i].Lock()
+					chain[i-1].Unlock()
+				}
+				chain[len(chain)-1].Unlock()
+			})
+		}
+		wg.Wait()
+		r.expect(t)
+	})
+	t.Run("SameLockSequentially", func(t *testing.T) {
+		r := recordLockReports(t)
+		var a syncx.Mutex
+		rw := syncx.NewRWMutex(syncx.Fair)
+		for range 3 {
+			inGoroutine(func() {
+				a.Lock()
+				a.Unlock()
+				rw.RLock()
+				rw.RUnlock()
+				rw.Lock()
+				rw.Unlock()
+			})
+		}
+		r.expect(t)
+	})
+	t.Run("TryLockCannotBlock", func(t *testing.T) {
+		r := recordLockReports(t)
+		var a, b syncx.Mutex
+		lockBoth(&a, &b)
+		b.Lock()
+		if !a.TryLock() { // b->a, but it cannot block
+			t.Fatal("TryLock failed")
+		}
+		a.Unlock()
+		b.Unlock()
+		r.expect(t)
+		// A lock taken while a TryLock is held records the order from it.
+		var c syncx.Mutex
+		if !c.TryLock() {
+			t.Fatal("TryLock failed")
+		}
+		a.Lock() // c->a
+		a.Unlock()
+		c.Unlock()
+		lockBoth(&a, &c)
+		r.expect(t, syncx.LockOrderCycle)
+	})
+	t.Run("UnlockByAnotherGoroutine", func(t *testing.T) {
+		r := recordLockReports(t)
+		var a, b syncx.Mutex
+		a.Lock()
+		inGoroutine(a.Unlock) // a is no longer held by this goroutine
+		b.Lock()              // so this is no a->b
+		b.Unlock()
+		lockBoth(&b, &a)
+		r.expect(t)
+	})
+}
+
+// TestLockCheckHandlerPanics: a handler that panics, or exits its goroutine
+// as t.Fatal does, leaves the checker and the locks usable.
+func TestLockCheckHandlerPanics(t *testing.T) {
+	boom := errors.New("handler panicked")
+	restore := syncx.OnLockReport(func(*syncx.LockReport) { panic(boom) })
+	defer restore()
+	var a, b syncx.Mutex
+	lockBoth(&a, &b)
+	func() {
+		defer func() {
+			if v := recover(); syncx.LockCheckEnabled() != (v == boom) {
+				t.Fatalf("recovered %v", v)
+			}
+		}()
+		b.Lock()
+		defer b.Unlock()
+		a.Lock() // reported: the handler panics before a is taken
+		a.Unlock()
+	}()
+	// Nothing was left held.
+	if !a.TryLock() || !b.TryLock() {
+		t.Fatal("a lock was left held")
+	}
+	a.Unlock()
+	b.Unlock()
+
+	// A handler that exits its goroutine, as t.Fatal does.
+	syncx.OnLockReport(func(*syncx.LockReport) { runtime.Goexit() })
+	var c, d syncx.Mutex
+	lockBoth(&c, &d)
+	reached := false
+	inGoroutine(func() {
+		d.Lock()
+		defer d.Unlock()
+		c.Lock() // reported: the handler exits the goroutine
+		c.Unlock()
+		reached = true
+	})
+	if reached == syncx.LockCheckEnabled() {
+		t.Fatalf("handler exited the goroutine: %v", !reached)
+	}
+	if !c.TryLock() || !d.TryLock() {
+		t.Fatal("a lock was left held")
+	}
+	c.Unlock()
+	d.Unlock()
+
+	// The checker still reports, to a well-behaved handler; and a new
+	// handler hears again of a problem reported to an earlier one.
+	r := recordLockReports(t)
+	var e, f syncx.Mutex
+	lockBoth(&e, &f)
+	lockBoth(&f, &e)
+	lockBoth(&b, &a)
+	r.expect(t, syncx.LockOrderCycle, syncx.LockOrderCycle)
+}
