@@ -615,3 +615,84 @@ func TestLockCheckHandlerPanics(t *testing.T) {
 	lockBoth(&b, &a)
 	r.expect(t, syncx.LockOrderCycle, syncx.LockOrderCycle)
 }
+
+// TestLockCheckHandlerExitsDeadlockedGoroutine: a handler that exits the
+// goroutine whose blocking closed a live cycle (as t.Fatal would) leaves no
+// wait behind: the goroutine's deferred Unlock lets the other one through,
+// and the next deadlock is found as before.
+func TestLockCheckHandlerExitsDeadlockedGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		restore := syncx.OnLockReport(func(lr *syncx.LockReport) {
+			if lr.Kind == syncx.DeadlockCycle {
+				runtime.Goexit()
+			}
+		})
+		defer restore()
+		var a, b syncx.Mutex
+		ctx, cancel := context.WithCancel(context.Background())
+		start := make(chan struct{})
+		var finished sync.WaitGroup
+		var wg sync.WaitGroup
+		finished.Add(2)
+		for _, l := range [][2]*syncx.Mutex{{&a, &b}, {&b, &a}} {
+			wg.Go(func() {
+				defer finished.Done()
+				l[0].Lock()
+				defer l[0].Unlock()
+				<-start
+				if l[1].LockContext(ctx) == nil {
+					l[1].Unlock()
+				}
+			})
+		}
+		synctest.Wait()
+		close(start)
+		synctest.Wait()
+		if syncx.LockCheckEnabled() {
+			finished.Wait() // one exited in the handler, the other got its lock
+		}
+		cancel()
+		wg.Wait()
+	})
+	liveDeadlock(t, 2)
+}
+
+// TestLockCheckLongWait: with a limit set, a wait longer than it is reported
+// with the stacks of the waiter and the holder; a shorter one is not.
+func TestLockCheckLongWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := recordLockReports(t)
+		syncx.SetLockWaitLimit(time.Second)
+		defer syncx.SetLockWaitLimit(0)
+		var m syncx.Mutex
+		wait := func() {
+			done := make(chan struct{})
+			go func() {
+				m.Lock()
+				m.Unlock()
+				close(done)
+			}()
+			synctest.Wait()
+			time.Sleep(1500 * time.Millisecond)
+			synctest.Wait()
+			m.Unlock()
+			<-done
+		}
+		m.Lock()
+		time.Sleep(time.Hour) // held long, but nobody waits: nothing to report
+		wait()
+		rs := r.expect(t, syncx.LongWait)
+		if len(rs) == 1 {
+			lr := rs[0]
+			if lr.Locks[0] != &m || lr.Waited < time.Second || len(lr.Goroutines) != 2 ||
+				!strings.Contains(lr.Goroutines[1].Stack, "TestLockCheckLongWait") ||
+				!strings.Contains(lr.Edges[0].HeldAt.Function, "TestLockCheckLongWait") {
+				t.Fatalf("report lacks the wait, the holder or its stack:\n%v", lr)
+			}
+		}
+		syncx.SetLockWaitLimit(time.Hour)
+		m.Lock()
+		wait()
+		r.expect(t, syncx.LongWait)
+	})
+}
