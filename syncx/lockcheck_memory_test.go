@@ -16,7 +16,7 @@ func TestLockCheckMemoryBounded(t *testing.T) {
 	r := recordLockReports(t)
 	var global syncx.Mutex
 	before, _, _ := syncx.LockGraphSize()
-	const requests = 20000
+	const requests = 5000
 	for i := range requests {
 		m := new(syncx.Mutex)
 		rw := syncx.NewRWMutex(syncx.Policy(i % 3))

@@ -227,9 +227,11 @@ func lcRemoveNode(n *lcNode) {
 	}
 	n.out = nil
 	for from := range n.in {
-		for k := range from.out {
-			if k.to == n {
-				delete(from.out, k)
+		// Deleting the four possible keys keeps this O(1) per source even
+		// for a lock with many edges (a global lock above per-request ones).
+		for _, fr := range [2]bool{false, true} {
+			for _, tr := range [2]bool{false, true} {
+				delete(from.out, lcEdgeKey{to: n, fromRead: fr, toRead: tr})
 			}
 		}
 	}
