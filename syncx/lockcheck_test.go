@@ -563,8 +563,7 @@ func TestLockCheckNotReported(t *testing.T) {
 // as t.Fatal does, leaves the checker and the locks usable.
 func TestLockCheckHandlerPanics(t *testing.T) {
 	boom := errors.New("handler panicked")
-	restore := syncx.OnLockReport(func(*syncx.LockReport) { panic(boom) })
-	defer restore()
+	restorePanic := syncx.OnLockReport(func(*syncx.LockReport) { panic(boom) })
 	var a, b syncx.Mutex
 	lockBoth(&a, &b)
 	func() {
@@ -586,7 +585,7 @@ func TestLockCheckHandlerPanics(t *testing.T) {
 	b.Unlock()
 
 	// A handler that exits its goroutine, as t.Fatal does.
-	syncx.OnLockReport(func(*syncx.LockReport) { runtime.Goexit() })
+	restoreExit := syncx.OnLockReport(func(*syncx.LockReport) { runtime.Goexit() })
 	var c, d syncx.Mutex
 	lockBoth(&c, &d)
 	reached := false
@@ -605,6 +604,8 @@ func TestLockCheckHandlerPanics(t *testing.T) {
 	}
 	c.Unlock()
 	d.Unlock()
+	restoreExit()
+	restorePanic()
 
 	// The checker still reports, to a well-behaved handler; and a new
 	// handler hears again of a problem reported to an earlier one.
