@@ -167,7 +167,7 @@ func lcGoid() int64 {
 }
 
 func lcCallers() []uintptr {
-	var pcs [24]uintptr
+	var pcs [16]uintptr
 	n := runtime.Callers(3, pcs[:])
 	return append([]uintptr(nil), pcs[:n]...)
 }
@@ -469,7 +469,12 @@ func lockcheckUnlockRW(rw *RWMutex, read bool) { lcRelease(rw, read) }
 // than the one that locked it). Unlocking an unheld lock records nothing;
 // the lock itself then panics.
 func lcRelease(l any, read bool) {
-	id := lcGoid()
+	// Reading the goroutine id is the dearest step of the checker; it is
+	// needed only to choose among several read holds.
+	var id int64
+	if read {
+		id = lcGoid()
+	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	n := lcNodeOf(l, false)
@@ -479,7 +484,7 @@ func lcRelease(l any, read bool) {
 	var h *lcAcq
 	for i := len(n.holds) - 1; i >= 0; i-- {
 		if x := n.holds[i]; x.read == read {
-			if x.g == id {
+			if !read || x.g == id {
 				h = x
 				break
 			}
