@@ -512,7 +512,9 @@ func lcBlockers(a *lcAcq) []*lcAcq {
 	writerHolds := false
 	for _, h := range a.n.holds {
 		writerHolds = writerHolds || !h.read
-		if h.g != a.g && a.n.blocks(h.read, a.read) {
+		// A reader waits for read holders only through a queued writer,
+		// which is added below, so that the cycle names it.
+		if h.g != a.g && (!a.read || !h.read) {
 			bs = append(bs, h)
 		}
 	}

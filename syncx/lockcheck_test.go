@@ -22,7 +22,7 @@ import (
 // lockReports installs a handler that records the reports for the rest of
 // the test.
 type lockReports struct {
-	mu sync.Mutex
+	mu syncx.Mutex // a handler may use syncx locks
 	rs []*syncx.LockReport
 	on func(*syncx.LockReport) // optional extra action, run after recording
 }
@@ -696,4 +696,61 @@ func TestLockCheckLongWait(t *testing.T) {
 		wait()
 		r.expect(t, syncx.LongWait)
 	})
+}
+
+// TestLockCheckLiveDeadlockThroughQueuedWriter: g1 holds rw for reading and
+// waits for m; g2 holds m and waits to read rw, which a writer queued in
+// between holds back under WriterPreferring; the writer waits for g1. The
+// live cycle has three goroutines, one of which holds no lock. Under
+// ReaderPreferring g2 reads at once and nothing deadlocks.
+func TestLockCheckLiveDeadlockThroughQueuedWriter(t *testing.T) {
+	for _, p := range []syncx.Policy{syncx.WriterPreferring, syncx.ReaderPreferring} {
+		t.Run(p.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := recordLockReports(t)
+				rw := syncx.NewRWMutex(p)
+				var m syncx.Mutex
+				ctx, cancel := context.WithCancel(context.Background())
+				var wg sync.WaitGroup
+				step1, step2 := make(chan struct{}), make(chan struct{})
+				wg.Go(func() { // g1
+					rw.RLock()
+					defer rw.RUnlock()
+					<-step1
+					if m.LockContext(ctx) == nil {
+						m.Unlock()
+					}
+				})
+				wg.Go(func() { // g2
+					m.Lock()
+					defer m.Unlock()
+					<-step2
+					if rw.RLockContext(ctx) == nil {
+						rw.RUnlock()
+					}
+				})
+				synctest.Wait()
+				wg.Go(func() { // the writer, queued behind g1's read lock
+					if rw.LockContext(ctx) == nil {
+						rw.Unlock()
+					}
+				})
+				synctest.Wait()
+				close(step2) // g2 reads (ReaderPreferring) or waits behind the writer
+				synctest.Wait()
+				close(step1) // g1 waits for m, held by g2 (WriterPreferring)
+				synctest.Wait()
+				cancel()
+				wg.Wait()
+				if p == syncx.ReaderPreferring {
+					r.expect(t)
+					return
+				}
+				rs := r.expect(t, syncx.LockOrderCycle, syncx.DeadlockCycle)
+				if len(rs) == 2 && len(rs[1].Goroutines) != 3 {
+					t.Fatalf("live cycle of %d goroutines, want 3:\n%v", len(rs[1].Goroutines), rs[1])
+				}
+			})
+		})
+	}
 }
