@@ -3,6 +3,7 @@ package syncx_test
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -753,4 +754,48 @@ func TestLockCheckLiveDeadlockThroughQueuedWriter(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestLockCheckDefaultHandler: the default handler prints the report to
+// standard error and panics with the *LockReport, before the acquisition.
+func TestLockCheckDefaultHandler(t *testing.T) {
+	restore := syncx.OnLockReport(nil)
+	defer restore()
+	stderr := os.Stderr
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stderr = f
+	defer func() { os.Stderr = stderr }()
+
+	var a, b syncx.Mutex
+	lockBoth(&a, &b)
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		b.Lock()
+		defer b.Unlock()
+		a.Lock()
+		a.Unlock()
+	}()
+	os.Stderr = stderr
+	printed, _ := os.ReadFile(f.Name())
+	if !syncx.LockCheckEnabled() {
+		if got != nil || len(printed) > 0 {
+			t.Fatalf("without the tag: panic %v, printed %q", got, printed)
+		}
+		return
+	}
+	lr, ok := got.(*syncx.LockReport)
+	if !ok || lr.Kind != syncx.LockOrderCycle {
+		t.Fatalf("default handler panicked with %#v, want a *LockReport of a LockOrderCycle", got)
+	}
+	if !strings.Contains(string(printed), lr.String()) {
+		t.Fatalf("stderr has %q, want the report", printed)
+	}
+	if !a.TryLock() {
+		t.Fatal("the reported acquisition took the lock")
+	}
+	a.Unlock()
 }
