@@ -80,6 +80,7 @@ func (m *Mutex) TryLock() bool {
 	return false
 }
 
+// tryLock is TryLock without the checker's hook, for the lock's own retries.
 func (m *Mutex) tryLock() bool {
 	for {
 		s := m.state.Load()

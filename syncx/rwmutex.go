@@ -128,6 +128,7 @@ func (rw *RWMutex) TryLock() bool {
 	return false
 }
 
+// tryLock is TryLock without the checker's hook, for the lock's own retries.
 func (rw *RWMutex) tryLock() bool {
 	return rw.state.CompareAndSwap(0, rwWriter)
 }
@@ -163,13 +164,13 @@ func (rw *RWMutex) Unlock() {
 // depending on the policy, while writers (WriterPreferring) or any earlier
 // arrivals (Fair) wait.
 func (rw *RWMutex) RLock() {
-	// Optimistically count ourselves in with one atomic add, which unlike a
-	// compare-and-swap cannot fail because other readers come and go. If a
-	// writer holds or the gate is closed, rlockBackOff takes the count back.
 	if lockcheckOn {
 		rw.rlockChecked(nil)
 		return
 	}
+	// Optimistically count ourselves in with one atomic add, which unlike a
+	// compare-and-swap cannot fail because other readers come and go. If a
+	// writer holds or the gate is closed, rlockBackOff takes the count back.
 	if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
 		rw.rlockBackOff(nil)
 	}
@@ -186,6 +187,7 @@ func (rw *RWMutex) TryRLock() bool {
 	return false
 }
 
+// tryRLock is TryRLock without the checker's hook, for the lock's own retries.
 func (rw *RWMutex) tryRLock() bool {
 	for {
 		s := rw.state.Load()
@@ -221,6 +223,7 @@ func (rw *RWMutex) RUnlock() {
 	rw.runlock()
 }
 
+// runlock is RUnlock without the checker's hook, for the lock's own use.
 func (rw *RWMutex) runlock() {
 	// Only the last reader out can make a grant possible, and only if
 	// somebody waits.
