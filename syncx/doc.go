@@ -134,7 +134,11 @@
 // for reading is reported under them too; under ReaderPreferring, readers
 // never wait for readers and neither is reported. LockContext and
 // RLockContext count as Lock and RLock; one whose ctx is already done
-// returns at once and records nothing.
+// returns at once and records nothing. A lock may be unlocked by another
+// goroutine than the one that locked it: Unlock then ends the locker's hold.
+// An RUnlock by a goroutine that holds no read lock of that RWMutex ends some
+// reader's hold, and the checker cannot tell whose, so it forgets them all:
+// it may then miss a problem with that lock, but it does not invent one.
 //
 // Each problem is reported once, identified by its kind and call sites, to
 // the handler installed with OnLockReport; installing a handler starts a

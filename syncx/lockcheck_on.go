@@ -465,12 +465,16 @@ func lockcheckUnlockMutex(m *Mutex)            { lcRelease(m, false) }
 func lockcheckUnlockRW(rw *RWMutex, read bool) { lcRelease(rw, read) }
 
 // lcRelease drops a hold of l in the given mode: the caller's own if it has
-// one, else another goroutine's (a lock may be unlocked by a goroutine other
-// than the one that locked it). Unlocking an unheld lock records nothing;
-// the lock itself then panics.
+// one. A write hold has one owner, so an Unlock by another goroutine drops
+// that owner's hold. An RUnlock by a goroutine that holds no read lock of l
+// releases some other reader's, and which one cannot be told: the checker
+// then forgets every read hold of l, so that its holders stay a subset of
+// the real ones (it may miss a problem with l, but reports none that is not
+// there). Unlocking an unheld lock records nothing; the lock itself then
+// panics.
 func lcRelease(l any, read bool) {
 	// Reading the goroutine id is the dearest step of the checker; it is
-	// needed only to choose among several read holds.
+	// needed only to find the caller's read hold.
 	var id int64
 	if read {
 		id = lcGoid()
@@ -481,25 +485,22 @@ func lcRelease(l any, read bool) {
 	if n == nil {
 		return
 	}
-	var h *lcAcq
+	var drop []*lcAcq
 	for i := len(n.holds) - 1; i >= 0; i-- {
 		if x := n.holds[i]; x.read == read {
 			if !read || x.g == id {
-				h = x
+				drop = []*lcAcq{x}
 				break
 			}
-			if h == nil {
-				h = x
-			}
+			drop = append(drop, x)
 		}
 	}
-	if h == nil {
-		return
-	}
-	n.holds = lcDelete(n.holds, h)
-	if g := lc.gs[h.g]; g != nil {
-		g.held = lcDelete(g.held, h)
-		lcMaybeForget(h.g, g)
+	for _, h := range drop {
+		n.holds = lcDelete(n.holds, h)
+		if g := lc.gs[h.g]; g != nil {
+			g.held = lcDelete(g.held, h)
+			lcMaybeForget(h.g, g)
+		}
 	}
 }
 

@@ -799,3 +799,98 @@ func TestLockCheckDefaultHandler(t *testing.T) {
 	}
 	a.Unlock()
 }
+
+// TestLockCheckStressConsistentOrder: many goroutines take random subsets of
+// Mutexes and RWMutexes of every policy, always in one global order, in
+// random modes, with Lock, LockContext (sometimes with a ctx that is done),
+// TryLock, and now and then an unlock by another goroutine. Nothing of it can
+// deadlock, so nothing may be reported, however the waits interleave.
+func TestLockCheckStressConsistentOrder(t *testing.T) {
+	r := recordLockReports(t)
+	type lock struct {
+		m  *syncx.Mutex
+		rw *syncx.RWMutex
+	}
+	var locks []lock
+	for i := range 6 {
+		if i%2 == 0 {
+			locks = append(locks, lock{m: new(syncx.Mutex)})
+		} else {
+			locks = append(locks, lock{rw: syncx.NewRWMutex(syncx.Policy(i / 2 % 3))})
+		}
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			rng := uint64(g)*0x9E3779B97F4A7C15 + 1
+			next := func(n int) int {
+				rng ^= rng << 13
+				rng ^= rng >> 7
+				rng ^= rng << 17
+				return int(rng % uint64(n))
+			}
+			for range 200 {
+				var unlocks []func()
+				for _, l := range locks {
+					if next(2) == 0 {
+						continue
+					}
+					read := l.rw != nil && next(2) == 0
+					var ok bool
+					switch next(4) {
+					case 0: // try
+						switch {
+						case l.m != nil:
+							ok = l.m.TryLock()
+						case read:
+							ok = l.rw.TryRLock()
+						default:
+							ok = l.rw.TryLock()
+						}
+					case 1: // ctx already done: fails, records nothing
+						switch {
+						case l.m != nil:
+							ok = l.m.LockContext(done) == nil
+						case read:
+							ok = l.rw.RLockContext(done) == nil
+						default:
+							ok = l.rw.LockContext(done) == nil
+						}
+					default:
+						switch {
+						case l.m != nil:
+							l.m.Lock()
+						case read:
+							l.rw.RLock()
+						default:
+							l.rw.Lock()
+						}
+						ok = true
+					}
+					if !ok {
+						continue
+					}
+					switch {
+					case l.m != nil:
+						unlocks = append(unlocks, l.m.Unlock)
+					case read:
+						unlocks = append(unlocks, l.rw.RUnlock)
+					default:
+						unlocks = append(unlocks, l.rw.Unlock)
+					}
+				}
+				for i := len(unlocks) - 1; i >= 0; i-- {
+					if next(8) == 0 {
+						inGoroutine(unlocks[i]) // unlocked by another goroutine
+					} else {
+						unlocks[i]()
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	r.expect(t)
+}
