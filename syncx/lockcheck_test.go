@@ -894,3 +894,10 @@ func TestLockCheckStressConsistentOrder(t *testing.T) {
 	wg.Wait()
 	r.expect(t)
 }
+
+// ignoreLockReports is for tests that lock recursively or in a cycle on
+// purpose (to test a timeout or a cancellation): with the checker compiled
+// in, they run with a handler that ignores its reports.
+func ignoreLockReports(t *testing.T) {
+	t.Cleanup(syncx.OnLockReport(func(*syncx.LockReport) {}))
+}
