@@ -1,6 +1,6 @@
 module github.com/concurkit/concur/benchmarks
 
-go 1.26.0
+go 1.25.0
 
 replace github.com/concurkit/concur => ../
 
@@ -10,7 +10,7 @@ require (
 	github.com/panjf2000/ants/v2 v2.12.1
 	github.com/sasha-s/go-deadlock v0.3.9
 	github.com/sourcegraph/conc v0.3.0
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.22.0
 )
 
 require (

@@ -2,6 +2,7 @@ package chans
 
 import (
 	"context"
+	"github.com/concurkit/concur/internal/check"
 	"time"
 )
 
@@ -20,7 +21,7 @@ import (
 func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Duration) <-chan []T {
 	checkCtx("Batch", ctx)
 	if size < 1 {
-		panic("chans: Batch with size < 1")
+		check.Misuse("chans", "Batch", "with size < 1")
 	}
 	out := make(chan []T)
 	go func() {
@@ -48,6 +49,9 @@ func Batch[T any](ctx context.Context, in <-chan T, size int, maxWait time.Durat
 			return send(done, out, b)
 		}
 		for {
+			if ended(done) { // as recv does: take nothing once ctx has ended
+				return
+			}
 			select {
 			case <-done:
 				return

@@ -45,11 +45,28 @@
 // nobody reads its outputs any more. A consumer that stops early, by Take,
 // TakeWhile or breaking out of a range over Seq, stops reading but does not
 // cancel anything by itself: cancel the context (usually with a deferred
-// cancel) to release the stages upstream. Bad arguments (workers < 1, a
-// negative count, a batch size < 1, a nil function) make an operator panic at
-// once with a message that starts with "chans: ". A panic in a function given
-// to an operator is not recovered: as in any goroutine, it ends the program
-// (in a Group stage, Group.Wait re-raises it instead).
+// cancel) to release the stages upstream.
+//
+// An operator's goroutines look at the context before each receive from an
+// input and each send on an output, so once one of them has seen the context
+// end it takes nothing more from its inputs and delivers nothing more, even to
+// a consumer that is waiting: a stage busy in its function when the context
+// ends drops that result rather than deliver it, and takes no further value
+// (OrderedMap may have read ahead before the end, as it does). Only a
+// channel operation already under way as the context ends may still complete;
+// values taken and not yet delivered are dropped.
+//
+// Bad arguments (a nil context, function, sequence or Group, fewer than one
+// output, a negative count or buffer, a batch size < 1) make an operator panic
+// at once with a message that starts with "chans: " and names the operator.
+//
+// The workers argument of ParallelMap, OrderedMap and their error-aware forms
+// follows the rule of package pool: it is the number of goroutines that run
+// the function at once, and workers <= 0 means runtime.GOMAXPROCS(0).
+//
+// A panic in a function given to an operator is not recovered: as in any
+// goroutine, it ends the program. In a Group stage, Group.Wait re-raises it
+// instead, and repeats a runtime.Goexit (t.FailNow in a test) in its caller.
 //
 // Work that can fail runs in a Group: NewGroup returns a context that is
 // cancelled at the first error, MapErr, ParallelMapErr and OrderedMapErr report

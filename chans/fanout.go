@@ -1,6 +1,10 @@
 package chans
 
-import "context"
+import (
+	"context"
+
+	"github.com/concurkit/concur/internal/check"
+)
 
 // FanOut returns n channels that share the values received from in: each
 // value goes to exactly one of them, to whichever output's forwarding
@@ -14,7 +18,7 @@ import "context"
 func FanOut[T any](ctx context.Context, in <-chan T, n int) []<-chan T {
 	checkCtx("FanOut", ctx)
 	if n < 1 {
-		panic("chans: FanOut with n < 1")
+		check.Misuse("chans", "FanOut", "with n < 1")
 	}
 	outs := make([]<-chan T, n)
 	for i := range outs {

@@ -3,8 +3,11 @@ package chans
 import (
 	"context"
 	"errors"
+	"github.com/concurkit/concur/internal/check"
+	"runtime"
 	"sync"
 
+	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
@@ -20,17 +23,23 @@ import (
 //
 // A Group must be created with NewGroup and must not be copied.
 type Group struct {
-	wg syncx.WaitGroup
+	wg sync.WaitGroup
 
 	mu      sync.Mutex
 	err     error                // first failure; nil until then
 	cancels []context.CancelFunc // the group's context, then one per stage
+	pe      *syncx.PanicError    // first panic of a stage, re-raised by Wait
+	goexit  bool                 // a stage called runtime.Goexit; Wait repeats it
 }
 
-// errStagePanicked is the group's failure, and so its context's cause and
-// what Err reports, once a stage has panicked; Wait re-raises the panic itself
-// instead of returning it.
-var errStagePanicked = errors.New("chans: stage panicked")
+// errStagePanicked and errStageGoexit are the group's failure, and so its
+// context's cause and what Err reports, once a stage has panicked or called
+// runtime.Goexit; Wait re-raises the panic, or calls runtime.Goexit, instead
+// of returning it.
+var (
+	errStagePanicked = errors.New("chans: stage panicked")
+	errStageGoexit   = errors.New("chans: stage called runtime.Goexit")
+)
 
 // NewGroup returns a Group and a context derived from ctx that is cancelled,
 // with the failure as its cause (see context.Cause), when a stage of the group
@@ -75,26 +84,40 @@ func (g *Group) stageContext(ctx context.Context) (context.Context, context.Canc
 	return ctx, cancel
 }
 
-// spawn runs fn as part of the group. If fn panics, the group is cancelled so
-// the other stages stop, and Wait re-raises the panic with fn's stack.
+// spawn runs fn as part of the group. If fn panics or calls runtime.Goexit,
+// the group fails so the other stages stop, and Wait re-raises the panic with
+// fn's stack, or calls runtime.Goexit.
 func (g *Group) spawn(fn func()) {
-	g.wg.Go(func() {
-		returned := false
-		defer func() {
-			if !returned {
-				g.fail(errStagePanicked)
-			}
-		}()
-		fn()
-		returned = true
-	})
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		panics.Catch(fn, g.ended)
+	}()
+}
+
+// ended records how a goroutine of the group ended, if not by returning.
+func (g *Group) ended(pe *syncx.PanicError, goexit bool) {
+	switch {
+	case pe != nil:
+		g.mu.Lock()
+		if g.pe == nil {
+			g.pe = pe
+		}
+		g.mu.Unlock()
+		g.fail(errStagePanicked)
+	case goexit:
+		g.mu.Lock()
+		g.goexit = true
+		g.mu.Unlock()
+		g.fail(errStageGoexit)
+	}
 }
 
 // Go runs f in a new goroutine as part of the group: Wait waits for it, and
 // an error it returns fails the group. Use it for the source or the sink of a
 // pipeline.
 func (g *Group) Go(f func() error) {
-	checkNil("Group.Go", f == nil)
+	checkNil("Group.Go", f == nil, "function")
 	g.spawn(func() {
 		if err := f(); err != nil {
 			g.fail(err)
@@ -103,8 +126,9 @@ func (g *Group) Go(f func() error) {
 }
 
 // Err returns the first failure of the group so far, or nil. After a stage
-// panicked it is an error whose text is "chans: stage panicked"; Wait then
-// re-raises the panic.
+// panicked it is an error whose text is "chans: stage panicked", and after a
+// stage called runtime.Goexit one whose text is "chans: stage called
+// runtime.Goexit"; Wait then re-raises the panic, or calls runtime.Goexit.
 func (g *Group) Err() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -119,17 +143,25 @@ func (g *Group) Err() error {
 //
 // Wait returns only when the stages have stopped, so consume the last stage's
 // output (or cancel the context) before calling it. If a stage function
-// panicked, Wait re-raises the panic as a *syncx.PanicError with the stack of
-// the goroutine that panicked.
+// panicked, Wait re-raises the first such panic as a *syncx.PanicError with
+// the stack of the goroutine that panicked. If a stage function called
+// runtime.Goexit (t.FailNow in a test, for instance), Wait calls
+// runtime.Goexit itself, as if the function had run in Wait's goroutine.
 func (g *Group) Wait() error {
 	g.wg.Wait()
 	g.mu.Lock()
 	cancels := g.cancels
 	g.cancels = nil
-	err := g.err
+	err, pe, goexit := g.err, g.pe, g.goexit
 	g.mu.Unlock()
 	for _, c := range cancels {
 		c()
+	}
+	if pe != nil {
+		panic(pe)
+	}
+	if goexit {
+		runtime.Goexit()
 	}
 	return err
 }
@@ -143,7 +175,7 @@ func (g *Group) Wait() error {
 func MapErr[T, R any](ctx context.Context, g *Group, in <-chan T, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("MapErr", ctx)
 	checkGroup("MapErr", g)
-	checkNil("MapErr", f == nil)
+	checkNil("MapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return mapStage(ctx, in, failing(ctx, g, f), g.spawn, stop)
 }
@@ -151,12 +183,12 @@ func MapErr[T, R any](ctx context.Context, g *Group, in <-chan T, f func(context
 // ParallelMapErr is ParallelMap for a function that can fail, reporting to g
 // as MapErr does.
 //
-// ParallelMapErr panics if g is nil, workers < 1 or f is nil.
+// ParallelMapErr panics if g or f is nil.
 func ParallelMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, workers int, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("ParallelMapErr", ctx)
 	checkGroup("ParallelMapErr", g)
-	checkWorkers("ParallelMapErr", workers)
-	checkNil("ParallelMapErr", f == nil)
+	workers = check.Workers(workers)
+	checkNil("ParallelMapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return parallelMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
 }
@@ -166,12 +198,12 @@ func ParallelMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, worker
 // an item at or after the first one that failed (results just before it may be
 // lost to the cancellation).
 //
-// OrderedMapErr panics if g is nil, workers < 1 or f is nil.
+// OrderedMapErr panics if g or f is nil.
 func OrderedMapErr[T, R any](ctx context.Context, g *Group, in <-chan T, workers int, f func(context.Context, T) (R, error)) <-chan R {
 	checkCtx("OrderedMapErr", ctx)
 	checkGroup("OrderedMapErr", g)
-	checkWorkers("OrderedMapErr", workers)
-	checkNil("OrderedMapErr", f == nil)
+	workers = check.Workers(workers)
+	checkNil("OrderedMapErr", f == nil, "function")
 	ctx, stop := g.stageContext(ctx)
 	return orderedMap(ctx, in, workers, failing(ctx, g, f), g.spawn, stop)
 }
@@ -191,6 +223,6 @@ func failing[T, R any](ctx context.Context, g *Group, f func(context.Context, T)
 
 func checkGroup(op string, g *Group) {
 	if g == nil {
-		panic("chans: " + op + " with nil Group")
+		check.Misuse("chans", op, "with nil Group")
 	}
 }

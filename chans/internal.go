@@ -1,11 +1,24 @@
 package chans
 
-import "context"
+import (
+	"context"
+
+	"github.com/concurkit/concur/internal/check"
+)
 
 // send delivers v on out unless ctx ends first; it reports whether v was sent.
-// Every blocking send in the package goes through a select like this one, so
-// that no goroutine outlives a cancelled context just because nobody reads.
+// Every blocking send in the package goes through send (or laneSend), so that
+// no goroutine outlives a cancelled context just because nobody reads.
+//
+// send looks at done before it offers v: a select picks at random among the
+// cases that are ready, so a bare select would deliver v about half the time
+// when ctx had already ended and the consumer was waiting. Once a goroutine
+// has seen ctx end it delivers nothing more; only a send under way when ctx
+// ends may still complete.
 func send[T any](done <-chan struct{}, out chan<- T, v T) bool {
+	if ended(done) {
+		return false
+	}
 	select {
 	case out <- v:
 		return true
@@ -15,13 +28,27 @@ func send[T any](done <-chan struct{}, out chan<- T, v T) bool {
 }
 
 // recv receives from in unless ctx ends first; ok is false when in is closed
-// or ctx has ended.
+// or ctx has ended. Like send, it looks at done first, so that a goroutine that
+// has seen ctx end takes no value from in that it would then drop.
 func recv[T any](done <-chan struct{}, in <-chan T) (v T, ok bool) {
+	if ended(done) {
+		return v, false
+	}
 	select {
 	case v, ok = <-in:
 		return v, ok
 	case <-done:
 		return v, false
+	}
+}
+
+// ended reports whether done is closed, without waiting and without a lock.
+func ended(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -47,22 +74,14 @@ type spawner func(fn func())
 
 func goSpawn(fn func()) { go fn() }
 
-// checkWorkers and the checks like it reject programming errors at the call,
-// not later inside a goroutine where the stack would not show the caller.
-func checkWorkers(op string, workers int) {
-	if workers < 1 {
-		panic("chans: " + op + " with workers < 1")
-	}
-}
+// The checks below reject programming errors at the call, not later inside a
+// goroutine where the stack would not show the caller; they panic through
+// internal/check, which phrases every misuse of concur the same way.
 
-func checkNil(op string, isNil bool) {
+func checkNil(op string, isNil bool, what string) {
 	if isNil {
-		panic("chans: " + op + " with nil function")
+		check.Misuse("chans", op, "with nil "+what)
 	}
 }
 
-func checkCtx(op string, ctx context.Context) {
-	if ctx == nil {
-		panic("chans: " + op + " with nil context")
-	}
-}
+func checkCtx(op string, ctx context.Context) { check.Context(ctx, "chans", op) }

@@ -7,7 +7,7 @@ import "context"
 // is closed, or as soon as ctx ends.
 func Map[T, R any](ctx context.Context, in <-chan T, f func(T) R) <-chan R {
 	checkCtx("Map", ctx)
-	checkNil("Map", f == nil)
+	checkNil("Map", f == nil, "function")
 	return mapStage(ctx, in, func(v T) (R, bool) { return f(v), true }, goSpawn, nil)
 }
 
@@ -31,7 +31,7 @@ func mapStage[T, R any](ctx context.Context, in <-chan T, f func(T) (R, bool), s
 // as soon as ctx ends.
 func Filter[T any](ctx context.Context, in <-chan T, keep func(T) bool) <-chan T {
 	checkCtx("Filter", ctx)
-	checkNil("Filter", keep == nil)
+	checkNil("Filter", keep == nil, "function")
 	out := make(chan T)
 	go func() {
 		defer close(out)

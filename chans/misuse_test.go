@@ -21,13 +21,10 @@ func TestBadArgumentsPanic(t *testing.T) {
 		call func()
 		want string
 	}{
-		{"FromSeq nil seq", func() { chans.FromSeq[int](ctx, nil) }, "chans: FromSeq with nil function"},
+		{"FromSeq nil seq", func() { chans.FromSeq[int](ctx, nil) }, "chans: FromSeq with nil sequence"},
 		{"Map nil f", func() { chans.Map[int, int](ctx, in, nil) }, "chans: Map with nil function"},
 		{"Filter nil keep", func() { chans.Filter(ctx, in, nil) }, "chans: Filter with nil function"},
-		{"ParallelMap workers 0", func() { chans.ParallelMap(ctx, in, 0, id) }, "chans: ParallelMap with workers < 1"},
-		{"ParallelMap workers -1", func() { chans.ParallelMap(ctx, in, -1, id) }, "chans: ParallelMap with workers < 1"},
 		{"ParallelMap nil f", func() { chans.ParallelMap[int, int](ctx, in, 2, nil) }, "chans: ParallelMap with nil function"},
-		{"OrderedMap workers 0", func() { chans.OrderedMap(ctx, in, 0, id) }, "chans: OrderedMap with workers < 1"},
 		{"OrderedMap nil f", func() { chans.OrderedMap[int, int](ctx, in, 2, nil) }, "chans: OrderedMap with nil function"},
 		{"FanOut n 0", func() { chans.FanOut(ctx, in, 0) }, "chans: FanOut with n < 1"},
 		{"Broadcast n 0", func() { chans.Broadcast(ctx, in, 0) }, "chans: Broadcast with n < 1"},
@@ -39,13 +36,12 @@ func TestBadArgumentsPanic(t *testing.T) {
 		{"TakeWhile nil ok", func() { chans.TakeWhile(ctx, in, nil) }, "chans: TakeWhile with nil function"},
 		{"Batch size 0", func() { chans.Batch(ctx, in, 0, 0) }, "chans: Batch with size < 1"},
 		{"Generate nil ctx", func() { chans.Generate(nilCtx, 1) }, "chans: Generate with nil context"},
+		{"ParallelMap nil ctx", func() { chans.ParallelMap(nilCtx, in, 1, id) }, "chans: ParallelMap with nil context"},
 		{"NewGroup nil ctx", func() { chans.NewGroup(nilCtx) }, "chans: NewGroup with nil context"},
 		{"Group.Go nil f", func() { g.Go(nil) }, "chans: Group.Go with nil function"},
 		{"MapErr nil group", func() { chans.MapErr(ctx, nil, in, idErr) }, "chans: MapErr with nil Group"},
 		{"MapErr nil f", func() { chans.MapErr[int, int](ctx, g, in, nil) }, "chans: MapErr with nil function"},
-		{"ParallelMapErr workers 0", func() { chans.ParallelMapErr(ctx, g, in, 0, idErr) }, "chans: ParallelMapErr with workers < 1"},
 		{"ParallelMapErr nil group", func() { chans.ParallelMapErr(ctx, nil, in, 1, idErr) }, "chans: ParallelMapErr with nil Group"},
-		{"OrderedMapErr workers 0", func() { chans.OrderedMapErr(ctx, g, in, 0, idErr) }, "chans: OrderedMapErr with workers < 1"},
 		{"OrderedMapErr nil f", func() { chans.OrderedMapErr[int, int](ctx, g, in, 1, nil) }, "chans: OrderedMapErr with nil function"},
 	}
 	for _, tt := range tests {

@@ -2,13 +2,15 @@ package chans
 
 import (
 	"context"
+	"github.com/concurkit/concur/internal/check"
 	"sync/atomic"
 )
 
 // batchCap is the most items an OrderedMap batch holds. The goroutines of the
 // stage hand each other whole batches, so their hand-offs are paid per batch
-// rather than per item; batchCap and the number of batches bound the items
-// the stage buffers (see OrderedMap).
+// rather than per item. The stage recycles orderedBatches(workers) batches
+// and the dealer holds one item while it waits for one, which gives the bound
+// OrderedMap states: orderedBatches(workers)*batchCap+1 = 64*workers+65.
 const batchCap = 32
 
 // orderedBatch is a run of consecutive input items and, once a worker has
@@ -63,19 +65,17 @@ func (b *orderedBatch[T, R]) seal() []T {
 // batch goes to its worker with its first item and grows until the worker
 // starts on it (or it holds 32 items), so a batch never waits to fill:
 // batches grow only while the workers are behind, which is when fewer,
-// larger hand-offs pay. The stage recycles 2*workers+2 batches, so at most
-// (2*workers+2)*32+1 items have been received from in and not yet delivered,
-// and a slow consumer holds back the stage after O(workers) items. An item
-// whose f is slow holds back the delivery of the items after it, as any
+// larger hand-offs pay. A slow consumer holds the stage back: never more than
+// 64*workers+65 items have been received from in and not yet delivered. An
+// item whose f is slow holds back the delivery of the items after it, as any
 // ordered map must.
 //
 // The channel is closed once in is closed and every result has been
-// delivered, or as soon as ctx ends. OrderedMap panics if workers < 1 or f is
-// nil.
+// delivered, or as soon as ctx ends. OrderedMap panics if f is nil.
 func OrderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(T) R) <-chan R {
 	checkCtx("OrderedMap", ctx)
-	checkWorkers("OrderedMap", workers)
-	checkNil("OrderedMap", f == nil)
+	workers = check.Workers(workers)
+	checkNil("OrderedMap", f == nil, "function")
 	return orderedMap(ctx, in, workers, func(v T) (R, bool) { return f(v), true }, goSpawn, nil)
 }
 
@@ -121,14 +121,11 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 		done := ctx.Done()
 		var b *batch
 		for i := 0; ; i = next(i, workers) {
-			v, ok := laneRecv(done, in)
+			v, ok := inRecv(done, in)
 			for ok && b != nil && b.add(v) {
-				v, ok = laneRecv(done, in)
+				v, ok = inRecv(done, in)
 			}
 			if !ok {
-				return
-			}
-			if ended(done) {
 				return
 			}
 			select {
@@ -194,7 +191,7 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 				return
 			}
 			for _, r := range b.results {
-				if !laneSend(done, out, r) {
+				if ended(done) || !laneSend(done, out, r) {
 					return
 				}
 			}
@@ -212,8 +209,9 @@ func orderedMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(
 // stage), and so are its input and output while the stream flows; the
 // one-case form avoids locking done, a channel that every goroutine of the
 // pipeline shares. Cancellation stays prompt: a goroutine of the stage that
-// would block selects on done, and the dealer and the collector also check
-// done once per batch.
+// would block selects on done, and the dealer and the collector, which take
+// from in and deliver to out, look at done (ended, which takes no lock) before
+// each item, as send and recv do.
 func laneSend[T any](done <-chan struct{}, lane chan<- T, v T) bool {
 	select {
 	case lane <- v:
@@ -232,16 +230,14 @@ func laneRecv[T any](done <-chan struct{}, lane <-chan T) (T, bool) {
 	}
 }
 
-// ended reports whether done is closed, without waiting. The stage's
-// goroutines check it once per batch, so that a consumer that keeps reading
-// after ctx ends gets at most the rest of one batch.
-func ended(done <-chan struct{}) bool {
-	select {
-	case <-done:
-		return true
-	default:
-		return false
+// inRecv is laneRecv for the dealer's input: it takes nothing once ctx has
+// ended.
+func inRecv[T any](done <-chan struct{}, in <-chan T) (T, bool) {
+	if ended(done) {
+		var zero T
+		return zero, false
 	}
+	return laneRecv(done, in)
 }
 
 func next(i, n int) int {

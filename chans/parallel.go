@@ -2,6 +2,7 @@ package chans
 
 import (
 	"context"
+	"github.com/concurkit/concur/internal/check"
 	"sync"
 )
 
@@ -11,12 +12,12 @@ import (
 // workers results are in flight. The channel is closed once in is closed and
 // every result has been delivered, or as soon as ctx ends.
 //
-// ParallelMap panics if workers < 1 or f is nil. Use OrderedMap when the
-// results must keep the input order.
+// ParallelMap panics if f is nil. Use OrderedMap when the results must keep
+// the input order.
 func ParallelMap[T, R any](ctx context.Context, in <-chan T, workers int, f func(T) R) <-chan R {
 	checkCtx("ParallelMap", ctx)
-	checkWorkers("ParallelMap", workers)
-	checkNil("ParallelMap", f == nil)
+	workers = check.Workers(workers)
+	checkNil("ParallelMap", f == nil, "function")
 	return parallelMap(ctx, in, workers, func(v T) (R, bool) { return f(v), true }, goSpawn, nil)
 }
 

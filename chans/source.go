@@ -27,7 +27,7 @@ func Generate[T any](ctx context.Context, values ...T) <-chan T {
 // returns false, so seq's own cleanup runs) and closes the channel.
 func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 	checkCtx("FromSeq", ctx)
-	checkNil("FromSeq", seq == nil)
+	checkNil("FromSeq", seq == nil, "sequence")
 	out := make(chan T)
 	go func() {
 		defer close(out)
@@ -42,8 +42,10 @@ func FromSeq[T any](ctx context.Context, seq iter.Seq[T]) <-chan T {
 }
 
 // Seq returns an iterator over the values received from in, for use with a
-// range loop. The loop ends when in is closed or ctx ends; a loop body that
-// cancels ctx gets no further value. Seq starts no
+// range loop. The loop ends when in is closed or ctx ends: Seq looks at ctx
+// before each receive, so a loop body that cancels ctx gets no further value,
+// and a Seq whose ctx has already ended yields nothing, even from a channel
+// that holds values. A value once received is always yielded. Seq starts no
 // goroutine; breaking out of the loop simply stops reading, so the stages
 // upstream stay blocked until ctx is cancelled (or in is drained): cancel the
 // pipeline's context when you stop early.
@@ -52,14 +54,8 @@ func Seq[T any](ctx context.Context, in <-chan T) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		done := ctx.Done()
 		for {
-			// recv picks at random when a value and the cancellation are both
-			// ready; looking at done first makes a loop body that cancelled
-			// ctx see the loop end at once. A value once received is yielded.
-			select {
-			case <-done:
-				return
-			default:
-			}
+			// recv looks at done first, so a loop body that cancelled ctx
+			// sees the loop end at once. A value once received is yielded.
 			v, ok := recv(done, in)
 			if !ok || !yield(v) {
 				return

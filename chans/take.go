@@ -1,6 +1,10 @@
 package chans
 
-import "context"
+import (
+	"context"
+
+	"github.com/concurkit/concur/internal/check"
+)
 
 // Take returns a channel that yields the first n values received from in and
 // then closes. It reads nothing more from in, so the stages upstream stay
@@ -12,7 +16,7 @@ import "context"
 func Take[T any](ctx context.Context, in <-chan T, n int) <-chan T {
 	checkCtx("Take", ctx)
 	if n < 0 {
-		panic("chans: Take with n < 0")
+		check.Misuse("chans", "Take", "with n < 0")
 	}
 	out := make(chan T)
 	if n == 0 {
@@ -42,7 +46,7 @@ func Take[T any](ctx context.Context, in <-chan T, n int) <-chan T {
 // TakeWhile panics if ok is nil.
 func TakeWhile[T any](ctx context.Context, in <-chan T, ok func(T) bool) <-chan T {
 	checkCtx("TakeWhile", ctx)
-	checkNil("TakeWhile", ok == nil)
+	checkNil("TakeWhile", ok == nil, "function")
 	out := make(chan T)
 	go func() {
 		defer close(out)

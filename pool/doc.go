@@ -16,12 +16,12 @@
 // A pool is the right tool when the number of items is large or unbounded and
 // they must not all run at once: because each one holds a connection, a file,
 // memory, or a slot of some remote service's rate limit, or because starting a
-// goroutine per item would cost more than the item itself. New(limit) fixes
-// how many run at once; Go queues at most four times as many more and then
-// blocks the producer until a task finishes, which is the back-pressure that keeps a
-// fast producer from queuing work without bound. ForEach and Map add what a batch job usually wants on top: the
-// first error cancels the rest, all errors are reported, and results come back
-// in input order.
+// goroutine per item would cost more than the item itself. New(workers) fixes
+// how many run at once; Go queues a bounded number more and then blocks the
+// producer until a task finishes, which is the back-pressure that keeps a fast
+// producer from queuing work without bound. ForEach and Map add what a batch
+// job usually wants on top: the first error cancels the rest, all errors are
+// reported, and results come back in input order.
 //
 // A pipeline of channels (package chans) is the right tool when the work is a
 // sequence of stages, each with its own concurrency, and values should stream
@@ -31,10 +31,10 @@
 //
 // # Cost
 //
-// A Pool starts its worker goroutines lazily, up to the limit, and keeps them
-// until Wait. Go passes a task to the workers through a channel buffered to
-// hold 4*limit tasks, so while it is neither empty nor full neither Go nor a
-// worker has to park and wake the other: a task costs about one buffered
+// A Pool starts its worker goroutines lazily, up to workers, and keeps them
+// until Wait. Go passes a task to the workers through a buffered channel (the
+// queue of waiting tasks), so while it is neither empty nor full neither Go
+// nor a worker has to park and wake the other: a task costs about one buffered
 // channel send and receive and allocates nothing beyond the task's own
 // closure. ForEach and Map need no handoff at all: their workers
 // claim runs of consecutive items from a shared atomic counter, so even a
@@ -42,14 +42,27 @@
 //
 // # Guarantees
 //
-// The limit is a hard bound: never more than limit tasks or calls of f run at
-// once, and a Pool holds at most 4*limit more tasks that wait to run. A panic is never swallowed and never flattened into a string: it is
-// re-raised in the goroutine that waits (Pool.Wait, or the caller of ForEach
-// and the others) as a *syncx.PanicError carrying the original value and the
-// stack of the goroutine that panicked, once the other work has returned. No
-// goroutine of the package outlives the call that waits for it, and importing
-// the package starts none.
+// Every function of the package takes the concurrency as an argument named
+// workers: never more than workers tasks or calls of f run at once, and
+// workers <= 0 means runtime.GOMAXPROCS(0), the number of goroutines that can
+// run in parallel (package chans follows the same rule). A Pool also bounds
+// the tasks that wait to run (see Pool).
+//
+// The context of ForEach and the others is looked at before every item: once
+// it has ended (or the call has stopped on an error or a panic) no item
+// starts and no value is pulled from a sequence, so a call whose context has
+// already ended calls nothing and returns context.Cause(ctx) (nil for an
+// empty slice, which has nothing to skip). An item that started before the
+// end runs to completion and its result is kept.
+//
+// A panic is never swallowed and never flattened into a string: it is re-raised
+// in the goroutine that waits (Pool.Wait, or the caller of ForEach and the
+// others) as a *syncx.PanicError carrying the original value and the stack of
+// the goroutine that panicked, once the other work has returned (only a panic
+// in the cleanup of a sequence stopped early by an error is returned with that
+// error instead, see ForEachSeq). No goroutine of the package outlives the call
+// that waits for it, and importing the package starts none.
 //
 // A programming error (a nil task, function, sequence or context) panics at
-// once with a message that starts with "pool: ".
+// once with a message that starts with "pool: " and names the function.
 package pool

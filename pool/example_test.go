@@ -27,7 +27,7 @@ func ExamplePool() {
 }
 
 // New(0) runs as many tasks at once as there are Ps (runtime.GOMAXPROCS),
-// the right limit for work that only computes.
+// the right number of workers for work that only computes.
 func ExampleNew() {
 	p := pool.New(0)
 	var running, most atomic.Int64
@@ -44,9 +44,9 @@ func ExampleNew() {
 	// Output: true
 }
 
-// Go blocks while the pool is full (limit tasks running and 4*limit more
-// waiting), so the loop reading the input never gets more than five times the
-// limit ahead of the work, however long the input is.
+// Go blocks while the pool is full (every worker busy and the queue of
+// waiting tasks full), so the loop reading the input never gets more than a
+// bounded number of tasks ahead of the work, however long the input is.
 func ExamplePool_Go() {
 	input := bufio.NewScanner(strings.NewReader("1\n2\n3\n4\n5\n6\n7\n8\n"))
 	p := pool.New(3)

@@ -3,16 +3,17 @@ package pool
 import (
 	"context"
 	"sync/atomic"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
-// ForEach calls f for every item, on at most limit goroutines at once (limit
-// <= 0 means runtime.GOMAXPROCS(0)), and returns when every call has returned.
-// With limit 1 the items run one after another in order; otherwise the order
-// in which they start is unspecified.
+// ForEach calls f for every item, on at most workers goroutines at once, and
+// returns when every call has returned. With workers 1 the items run one after
+// another in order; otherwise the order in which they start is unspecified.
 //
 // The context passed to f is derived from ctx. The first error returned by f
 // cancels it, with that error as its cause (context.Cause), and no new item
-// starts after that: at most limit calls were in flight, and ForEach returns as
+// starts after that: at most workers calls were in flight, and ForEach returns as
 // soon as they have returned. The same happens when ctx ends. ForEach returns
 // every error f returned, in item order, joined with errors.Join (the error
 // itself when there is only one); if ctx ended before every item had started,
@@ -26,17 +27,15 @@ import (
 // goroutine.
 //
 // ForEach panics with a message starting "pool: " if f or ctx is nil.
-func ForEach[T any](ctx context.Context, items []T, limit int, f func(context.Context, T) error) error {
-	if f == nil {
-		panic("pool: ForEach called with a nil function")
-	}
-	return run(ctx, len(items), limit, func(ctx context.Context, i int) error {
+func ForEach[T any](ctx context.Context, items []T, workers int, f func(context.Context, T) error) error {
+	checkNil("ForEach", f == nil, "function")
+	return run(ctx, "ForEach", len(items), workers, func(ctx context.Context, i int) error {
 		return f(ctx, items[i])
 	})
 }
 
 // Map calls f for every item, as ForEach does, and returns the results in the
-// order of items: result i is what f returned for items[i]. The limit, the
+// order of items: result i is what f returned for items[i]. The workers, the
 // cancellation, the errors and panics are those of ForEach.
 //
 // The slice is returned even when the error is not nil: an item whose call
@@ -44,12 +43,10 @@ func ForEach[T any](ctx context.Context, items []T, limit int, f func(context.Co
 // holds the zero value of R.
 //
 // Map panics with a message starting "pool: " if f or ctx is nil.
-func Map[T, R any](ctx context.Context, items []T, limit int, f func(context.Context, T) (R, error)) ([]R, error) {
-	if f == nil {
-		panic("pool: Map called with a nil function")
-	}
+func Map[T, R any](ctx context.Context, items []T, workers int, f func(context.Context, T) (R, error)) ([]R, error) {
+	checkNil("Map", f == nil, "function")
 	results := make([]R, len(items))
-	err := run(ctx, len(items), limit, func(ctx context.Context, i int) error {
+	err := run(ctx, "Map", len(items), workers, func(ctx context.Context, i int) error {
 		r, err := f(ctx, items[i])
 		results[i] = r
 		return err
@@ -60,21 +57,21 @@ func Map[T, R any](ctx context.Context, items []T, limit int, f func(context.Con
 // maxChunk bounds how many consecutive items a worker claims at once.
 const maxChunk = 256
 
-// run calls body for the indexes 0 to n-1 on at most limit goroutines.
+// run calls body for the indexes 0 to n-1 on at most workers goroutines.
 //
 // Workers claim consecutive indexes from a shared counter in chunks that
 // shrink as the work runs out (guided self-scheduling): big chunks spare the
 // counter's cache line and keep neighbouring results on one core, and chunks
 // of one at the end keep the workers busy until the last item. A claimed
 // index still checks the context before it starts, so claiming ahead never
-// lets more than limit items run after a stop.
-func run(ctx context.Context, n, limit int, body func(context.Context, int) error) error {
-	g := newGroup(ctx)
+// lets more than workers items run after a stop.
+func run(ctx context.Context, op string, n, workers int, body func(context.Context, int) error) error {
+	g := newGroup(ctx, op)
 	defer g.cancel(nil)
 	if n == 0 {
 		return nil
 	}
-	workers := min(limitFor(limit), n)
+	workers = min(check.Workers(workers), n)
 	var next atomic.Int64
 	g.wg.Add(workers)
 	for range workers {

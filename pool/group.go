@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/concurkit/concur/internal/check"
+	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
@@ -20,7 +22,7 @@ var errGoexit = errors.New("pool: f called runtime.Goexit")
 //
 // Invariant: ctx is cancelled as soon as anything stops the call (an error, a
 // panic, a Goexit, or the caller's context ending), and every worker checks
-// ctx.Done() before it starts an item, so at most one item per worker (limit
+// ctx.Done() before it starts an item, so at most one item per worker (workers
 // in all) is in flight after that point.
 type group struct {
 	parent context.Context
@@ -43,18 +45,21 @@ type indexedError struct {
 	err error
 }
 
-func newGroup(parent context.Context) *group {
-	if parent == nil {
-		panic("pool: nil Context")
-	}
+// newGroup starts the call op (the function's name, for the message of a
+// misuse) under parent.
+func newGroup(parent context.Context, op string) *group {
+	check.Context(parent, "pool", op)
 	ctx, cancel := context.WithCancelCause(parent)
 	return &group{parent: parent, ctx: ctx, cancel: cancel, done: ctx.Done()}
 }
 
 // stopped reports whether no new item may start.
-func (g *group) stopped() bool {
+func (g *group) stopped() bool { return closed(g.done) }
+
+// closed reports whether c is closed, without waiting.
+func closed(c <-chan struct{}) bool {
 	select {
-	case <-g.done:
+	case <-c:
 		return true
 	default:
 		return false
@@ -88,7 +93,7 @@ func (g *group) abort(v any) {
 	g.mu.Lock()
 	var cause error
 	if v != nil {
-		pe := syncx.NewPanicError(v)
+		pe := panics.Capture(v)
 		if g.pe == nil {
 			g.pe = pe
 		}
@@ -134,10 +139,9 @@ func (g *group) finish(allTaken bool) error {
 	return errors.Join(errs...)
 }
 
-// limitFor turns a limit argument into a worker count.
-func limitFor(limit int) int {
-	if limit <= 0 {
-		return runtime.GOMAXPROCS(0)
+// checkNil panics with the package's phrasing of a nil argument.
+func checkNil(op string, isNil bool, what string) {
+	if isNil {
+		check.Misuse("pool", op, "with nil "+what)
 	}
-	return limit
 }

@@ -1,19 +1,22 @@
 package pool
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/concurkit/concur/internal/check"
+	"github.com/concurkit/concur/internal/nocopy"
+	"github.com/concurkit/concur/internal/panics"
 	"github.com/concurkit/concur/syncx"
 )
 
 // A Pool runs tasks on at most a fixed number of goroutines at once.
 //
-// Go starts a worker goroutine for each of the first limit tasks of a round;
-// after that it puts the task in a buffer of 4*limit waiting tasks, from which
-// the workers take tasks in order, and blocks while that buffer is full. So at
-// most limit tasks run at once, at most 4*limit more wait, and a caller that
+// Go starts a worker goroutine for each of the first workers tasks of a
+// round; after that it puts the task in a queue of waiting tasks, from which
+// the workers take tasks in order, and blocks while that queue is full. The
+// queue holds at most 4*workers tasks, and never more than 1024. So at most
+// workers tasks run at once, a bounded number more wait, and a caller that
 // produces tasks faster than they run is held back rather than queuing them
 // without bound. Wait blocks until every task has returned and then stops the
 // workers, so no goroutine of the pool outlives Wait.
@@ -39,16 +42,16 @@ import (
 // Create a Pool with New; the zero value is not usable. A Pool must not be
 // copied after first use.
 type Pool struct {
-	_ noCopy
+	_ nocopy.NoCopy
 
-	limit int
-	// tasks holds up to waitingPerWorker*limit tasks that no worker has
-	// taken yet. Buffering lets Go and the workers run without parking while
+	size int // how many workers at most
+	// tasks holds up to waiting(size) tasks that no worker has taken
+	// yet. Buffering lets Go and the workers run without parking while
 	// it is neither empty nor full; its capacity bounds the work accepted but
 	// not finished. Wait closes it to stop the workers and makes a new one for
 	// the next round.
 	tasks chan func()
-	// started counts the workers of this round, at most limit. Only Go raises
+	// started counts the workers of this round, at most size. Only Go raises
 	// it and only Wait resets it, so a worker ended by runtime.Goexit replaces
 	// itself instead of lowering it (see worker).
 	started atomic.Int64
@@ -58,17 +61,11 @@ type Pool struct {
 	waiting  atomic.Bool
 }
 
-// New returns a Pool that runs at most limit tasks at once and holds at most
-// 4*limit more waiting to run. A limit <= 0 means runtime.GOMAXPROCS(0), the
-// number of tasks that can run in parallel.
-//
-// No goroutine is started until Go needs one. New allocates the buffer of
-// waiting tasks: one word for each of its 4*limit slots.
-func New(limit int) *Pool {
-	if limit <= 0 {
-		limit = runtime.GOMAXPROCS(0)
-	}
-	return &Pool{limit: limit, tasks: newBuffer(limit)}
+// New returns a Pool that runs at most workers tasks at once (see the
+// package doc for workers <= 0). No goroutine is started until Go needs one.
+func New(workers int) *Pool {
+	workers = check.Workers(workers)
+	return &Pool{size: workers, tasks: newBuffer(workers)}
 }
 
 // waitingPerWorker sizes the buffer of waiting tasks. When the buffer fills,
@@ -78,41 +75,51 @@ func New(limit int) *Pool {
 // tiny tasks on 2 CPUs, measured against alitto/pond in the same runs, 1 per
 // worker lost to pond in about half the runs, 2 took 0.94-0.97x pond's time,
 // 4 took 0.59-0.61x and 8 took 0.74-0.77x.
-const waitingPerWorker = 4
+//
+// maxWaiting caps the buffer, which New allocates up front (a word a slot):
+// a pool of a million workers, for tasks that mostly wait, would otherwise
+// allocate 32 MB before its first task. The cap binds only from 256 workers,
+// far above the worker counts at which the buffer's size was measured to
+// matter.
+const (
+	waitingPerWorker = 4
+	maxWaiting       = 1024
+)
 
-func newBuffer(limit int) chan func() { return make(chan func(), waitingPerWorker*limit) }
+// waiting is the capacity of the buffer of waiting tasks.
+func waiting(workers int) int { return min(waitingPerWorker*workers, maxWaiting) }
 
-// Go runs task on a goroutine of the pool. For each of the first limit tasks
-// of a round it starts a worker; after that it adds task to a buffer of up to
-// 4*limit waiting tasks, which the workers take in order as they finish
-// earlier ones, and blocks while the buffer is full. So once limit tasks run,
-// Go accepts 4*limit more and then blocks until a running task returns and its
-// worker takes the next waiting one: never more than limit tasks run at once,
-// and never more than 5*limit are accepted and not finished.
+func newBuffer(workers int) chan func() { return make(chan func(), waiting(workers)) }
+
+// Go runs task on a goroutine of the pool. For each of the first workers
+// tasks of a round it starts a worker; after that it adds task to the queue of
+// waiting tasks, which the workers take in order as they finish earlier ones,
+// and blocks while the queue is full, until a running task returns and its
+// worker takes the next waiting one.
 //
 // Go panics with a message starting "pool: " if task is nil or p was not
 // created by New.
 func (p *Pool) Go(task func()) {
 	if task == nil {
-		panic("pool: Go called with a nil task")
+		check.Misuse("pool", "Go", "with nil task")
 	}
 	if p.tasks == nil {
-		panic("pool: Go called on a Pool not created by New")
+		check.Misuse("pool", "Go", "on a Pool not created by New")
 	}
-	if p.started.Load() < int64(p.limit) && p.startWorker(task) {
+	if p.started.Load() < int64(p.size) && p.startWorker(task) {
 		return
 	}
-	// Blocks only while the buffer is full, and then started == limit:
-	// startWorker fails only at the limit, and only Wait lowers it.
+	// Blocks only while the buffer is full, and then started == size:
+	// startWorker fails only at that count, and only Wait lowers it.
 	p.tasks <- task
 }
 
 // startWorker starts a worker that runs task first, unless the pool already
-// has limit workers.
+// has all its workers.
 func (p *Pool) startWorker(task func()) bool {
 	for {
 		n := p.started.Load()
-		if n >= int64(p.limit) {
+		if n >= int64(p.size) {
 			return false
 		}
 		if p.started.CompareAndSwap(n, n+1) {
@@ -155,7 +162,7 @@ func (p *Pool) serve(tasks <-chan func(), first func()) (closed bool) {
 			// nil only for runtime.Goexit: since Go 1.21 panic(nil)
 			// panics with a *runtime.PanicNilError.
 			if v := recover(); v != nil {
-				p.panicked.CompareAndSwap(nil, syncx.NewPanicError(v))
+				p.panicked.CompareAndSwap(nil, panics.Capture(v))
 			}
 		}
 	}()
@@ -178,10 +185,10 @@ func (p *Pool) serve(tasks <-chan func(), first func()) (closed bool) {
 // Wait on the same pool is in progress.
 func (p *Pool) Wait() {
 	if p.tasks == nil {
-		panic("pool: Wait called on a Pool not created by New")
+		check.Misuse("pool", "Wait", "on a Pool not created by New")
 	}
 	if !p.waiting.CompareAndSwap(false, true) {
-		panic("pool: Wait called concurrently with Wait")
+		check.Misuse("pool", "Wait", "concurrently with another Wait")
 	}
 	if p.started.Load() > 0 {
 		// Every task is running or in the buffer, and workers leave only
@@ -189,7 +196,7 @@ func (p *Pool) Wait() {
 		// every task has returned.
 		close(p.tasks)
 		p.workers.Wait()
-		p.tasks = newBuffer(p.limit)
+		p.tasks = newBuffer(p.size)
 		p.started.Store(0)
 	}
 	pe := p.panicked.Swap(nil)

@@ -68,4 +68,24 @@
 // the measurements unevenly and is biased. The fits need at least three
 // distinct concurrency levels and positive values; they return an error, not
 // a panic, otherwise.
+//
+// # Analyze: what the measurements can and cannot show
+//
+// Analyze is the whole analysis in one call, for measurements that were
+// repeated. Each Sample gives a concurrency N, the processors that level
+// could actually use (N goroutines on P cores have min(N, P)) and the
+// throughput of every repetition. Analyze reports per level the median with
+// the range of the repetitions, the speed-up against the measured X(1), and
+// efficiency and Karp–Flatt per processor, not per goroutine. Levels with
+// more goroutines than processors are time-sharing, not contention: they are
+// shown and left out of the fits.
+//
+// It fits the USL to every repetition and Amdahl's law to the speed-ups,
+// anchored at X(1) so that its limit is exactly 1/σ, and gives each
+// coefficient a standard error from the Jacobian and a 95% interval. The
+// fits count their degrees of freedom: three levels determine the three USL
+// coefficients exactly, so nothing is left to test the shape, and no peak is
+// claimed from them. The verdict (Regime) names the law the data support —
+// linear, contention, coherency, a measured fall after a peak — or says that
+// they cannot tell; Caveats say why in words a report can print.
 package scale

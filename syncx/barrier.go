@@ -2,8 +2,11 @@ package syncx
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // Barrier is a cyclic barrier: a fixed number of parties wait at it for each
@@ -13,15 +16,20 @@ import (
 //
 // A round can break: when the context of a waiting party ends, when Reset is
 // called, or when the barrier action panics, every party waiting in that round
-// returns ErrBrokenBarrier and Broken reports true. The next call to Await
-// starts a fresh round; a party of the broken round that had not arrived yet
-// would start it too, so after a break the parties usually stop or agree on a
-// restart by other means.
+// returns ErrBrokenBarrier (a party whose own ctx ended returns ctx.Err()).
+// After a break by a context or the action, Broken reports true until Reset
+// is called or a party arrives; after Reset it reports false at once. The
+// next call to Await starts a fresh round; a party of the broken round that
+// had not arrived yet would start it too, so after a break the parties
+// usually stop or agree on a restart by other means.
 //
-// A waiting party is durably blocked in the sense of testing/synctest: on a
-// sync.Cond when its ctx can never end, otherwise on a channel made for its
-// round while it waits. A stream of rounds whose contexts cannot end
-// allocates nothing.
+// When the parties fit on the processors (parties <= GOMAXPROCS when the
+// Barrier is made), a waiting party first watches for the end of its round
+// for a moment before it parks, because the others are probably running and
+// about to arrive. A parked party is durably blocked in the sense of
+// testing/synctest: on a sync.Cond when its ctx can never end, otherwise on a
+// channel made for its round while it waits. A stream of rounds whose
+// contexts cannot end allocates nothing.
 //
 // A Barrier must be created with NewBarrier and must not be copied after first
 // use. In the terminology of the Go memory model, every party's call to Await
@@ -32,6 +40,7 @@ type Barrier struct {
 
 	parties int
 	action  func()
+	spin    bool // parties <= GOMAXPROCS at NewBarrier: spin briefly before parking
 
 	mu     sync.Mutex
 	round  *barrierRound // the round that arrivals join; guarded by mu
@@ -39,8 +48,8 @@ type Barrier struct {
 
 	// cond is where parties whose ctx can never end sleep, whatever their
 	// round; its Broadcast wakes them all and each rechecks its own round.
-	// Its Locker releases mu after the waiter has taken its place in the
-	// cond, and takes nothing back (see barrierUnlocker).
+	// Its Locker is an unlocker of mu: it releases mu after the waiter has
+	// taken its place in the cond, and takes nothing back.
 	cond sync.Cond
 
 	// spare is a round whose parties have all left Await, kept for reuse
@@ -64,6 +73,13 @@ type barrierRound struct {
 	// with a ctx that can end, so that it blocks on a channel made when its
 	// wait began; it is closed when the round ends.
 	ch chan struct{}
+
+	// dones holds the ctx.Done() channels of the parties waiting in the
+	// round whose ctx can end; guarded by b.mu. The last arrival looks at
+	// them before it completes the round: a party whose ctx ended first
+	// breaks the round instead. Its storage is kept when the round is
+	// reused.
+	dones []<-chan struct{}
 }
 
 const (
@@ -72,13 +88,18 @@ const (
 	barrierBroken
 )
 
-// barrierUnlocker is the Locker of Barrier.cond: Wait releases b.mu once the
-// party is registered in the cond, and a woken party does not take b.mu
-// again, since it only needs to load its round's state.
-type barrierUnlocker Barrier
-
-func (u *barrierUnlocker) Lock()   {}
-func (u *barrierUnlocker) Unlock() { u.mu.Unlock() }
+// How a waiting party spins, when the parties fit on the processors: it looks
+// at its round's state barrierSpinLoads times, then yields its processor,
+// barrierSpinYields times, before it parks. Yielding matters: when the party
+// that has yet to arrive is runnable on the same processor (the machine is
+// busy, or the runtime put it there), a spin of loads alone only delays it,
+// while a yield lets it run and arrive. Measured on a loaded 2-core machine,
+// loads alone made a 2-party round up to 8x slower than parking, and this mix
+// made it about 0.9x a sync.Cond barrier's round (see BENCHMARKS.md).
+const (
+	barrierSpinLoads  = 8
+	barrierSpinYields = 16
+)
 
 // NewBarrier returns a barrier for the given number of parties. If action is
 // not nil, it runs once per round, in the goroutine of the last party to
@@ -90,7 +111,8 @@ func NewBarrier(parties int, action func()) *Barrier {
 		panic("syncx: NewBarrier with fewer than 1 party")
 	}
 	b := &Barrier{parties: parties, action: action, round: &barrierRound{}}
-	b.cond.L = (*barrierUnlocker)(b)
+	b.spin = parties > 1 && parties <= runtime.GOMAXPROCS(0)
+	b.cond.L = (*unlocker)(&b.mu)
 	return b
 }
 
@@ -99,50 +121,42 @@ func NewBarrier(parties int, action func()) *Barrier {
 //
 // It returns the arrival index of the caller: Parties()-1 for the first to
 // arrive and 0 for the last, which is also the one that runs the action. If
-// the round breaks, Await returns ErrBrokenBarrier. If ctx ends (or has ended
-// on entry) before the round completes, Await breaks the round for every party
-// and returns ctx.Err(); a ctx that ends after the round completed changes
+// the round breaks, Await returns ErrBrokenBarrier.
+//
+// Await follows the package's cancellation rule. If ctx has ended when Await
+// is called, it returns ctx.Err() at once without joining the round, and
+// breaks the round if parties wait in it. If ctx ends before the round
+// completes, Await breaks the round for every party and returns ctx.Err(); the
+// last arrival checks the contexts of the waiting parties before it completes
+// the round, so a party whose ctx ended before the round was complete never
+// returns as released. A ctx that ends after the round completed changes
 // nothing, neither for this round nor for the next.
 //
 // If the action panics, the round breaks (the other parties get
 // ErrBrokenBarrier) and the panic continues in the goroutine of the last
-// arrival, out of its Await.
+// arrival, out of its Await. Await panics if ctx is nil.
 func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
+	check.Context(ctx, "syncx", "Barrier.Await")
 	done := ctx.Done()
 	b.mu.Lock()
 	r := b.round
-	if done != nil {
-		select {
-		case <-done:
-			// A party that cannot wait breaks the round it would join, if
-			// anybody waits in it.
-			if r.count > 0 {
-				b.breakLocked()
-			}
-			b.mu.Unlock()
-			return 0, ctx.Err()
-		default:
+	if closed(done) {
+		// A party that cannot wait breaks the round it would join, if
+		// anybody waits in it.
+		if r.count > 0 {
+			b.breakLocked()
 		}
+		b.mu.Unlock()
+		return 0, ctx.Err()
 	}
 	r.count++
 	b.broken = false
 	arrival = b.parties - r.count
 	if arrival == 0 {
-		// Last arrival: open the next round for new arrivals, run the action
-		// without the lock (so it may take as long as it needs), then release
-		// this round.
-		b.round = b.newRound()
-		if b.action == nil {
-			ch := b.endLocked(r, barrierReleased)
-			b.mu.Unlock()
-			b.wake(ch)
-		} else {
-			b.mu.Unlock()
-			b.runAction(r)
-			b.end(r, barrierReleased)
-		}
-		b.depart(r)
-		return 0, nil
+		return 0, b.completeLocked(r)
+	}
+	if done != nil {
+		r.dones = append(r.dones, done)
 	}
 
 	state := b.waitLocked(r, done)
@@ -166,15 +180,62 @@ func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
 	}
 	b.depart(r)
 	if state == barrierBroken {
+		if closed(done) {
+			// Our ctx may have ended before the round broke (the last
+			// arrival breaks a round when it sees that).
+			return 0, ctx.Err()
+		}
 		return 0, ErrBrokenBarrier
 	}
 	return arrival, nil
+}
+
+// completeLocked is the last arrival's part: it opens the next round for new
+// arrivals, runs the action without the lock (so it may take as long as it
+// needs), then releases round r; b.mu is held on entry and released on
+// return. If a waiting party's ctx has already ended, r breaks instead.
+func (b *Barrier) completeLocked(r *barrierRound) error {
+	for _, d := range r.dones {
+		if closed(d) {
+			b.breakLocked()
+			b.mu.Unlock()
+			b.depart(r)
+			return ErrBrokenBarrier
+		}
+	}
+	b.round = b.newRound()
+	if b.action == nil {
+		ch := b.endLocked(r, barrierReleased)
+		b.mu.Unlock()
+		b.wake(ch)
+	} else {
+		b.mu.Unlock()
+		b.runAction(r)
+		b.end(r, barrierReleased)
+	}
+	b.depart(r)
+	return nil
 }
 
 // waitLocked waits until round r ends and returns its final state, or
 // returns barrierGathering if done is closed first. b.mu is held on entry and
 // released on return.
 func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
+	if b.spin {
+		// Each party probably has a processor of its own, and the others
+		// are about to arrive: watching the state for a moment is much
+		// cheaper than parking and being woken.
+		b.mu.Unlock()
+		for range barrierSpinYields {
+			for range barrierSpinLoads {
+				if s := r.state.Load(); s != barrierGathering {
+					return s
+				}
+			}
+			runtime.Gosched()
+		}
+		b.mu.Lock()
+	}
 	// The state of r changes only under b.mu, so checking it and taking a
 	// place in cond (or making ch) in one critical section loses no wake-up.
 	if done == nil {
@@ -242,6 +303,8 @@ func (b *Barrier) newRound() *barrierRound {
 	}
 	r.count = 0
 	r.ch = nil
+	clear(r.dones)
+	r.dones = r.dones[:0]
 	r.state.Store(barrierGathering)
 	r.left.Store(0)
 	return r
@@ -287,13 +350,15 @@ func (b *Barrier) breakLocked() {
 }
 
 // Reset breaks the current round if any party waits in it (those parties
-// return ErrBrokenBarrier), and leaves the barrier ready for a new round. It
-// may be called at any time.
+// return ErrBrokenBarrier) and starts a fresh round: once Reset returns,
+// Broken reports false, and the next Await joins the new round. It may be
+// called at any time.
 func (b *Barrier) Reset() {
 	b.mu.Lock()
 	if b.round.count > 0 {
 		b.breakLocked()
 	}
+	b.broken = false
 	b.mu.Unlock()
 }
 
@@ -309,9 +374,9 @@ func (b *Barrier) Waiting() int {
 	return b.round.count
 }
 
-// Broken reports whether the last round broke (a party's context ended, Reset
-// broke it, or the action panicked) and no party has arrived since to start a
-// new one.
+// Broken reports whether the last round broke (a party's context ended or the
+// action panicked) and neither has a party arrived since to start a new one
+// nor has Reset been called.
 func (b *Barrier) Broken() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -222,8 +222,8 @@ func TestBarrierReset(t *testing.T) {
 				t.Fatalf("waiter got %v, want ErrBrokenBarrier", err)
 			}
 		}
-		if !b.Broken() {
-			t.Fatal("Broken = false after Reset broke a round")
+		if b.Broken() {
+			t.Fatal("Broken = true after Reset: Reset starts a fresh round")
 		}
 	})
 }

@@ -3,6 +3,8 @@ package syncx
 import (
 	"context"
 	"sync"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // Cond is a condition variable whose Wait can be abandoned through a context:
@@ -14,9 +16,11 @@ import (
 // Cond{L: l} literal, is ready to use. A Cond must not be copied after first
 // use.
 //
-// Waiters are woken in arrival order by Signal. A goroutine blocked in Wait is
-// durably blocked in the sense of testing/synctest (re-acquiring L afterwards
-// is durable too when L is a syncx Mutex or RWMutex).
+// Waiters are woken in arrival order by Signal. A wake-up is never lost to a
+// waiter that gives up: Signal skips a waiter whose ctx has already ended and
+// wakes the next one. A goroutine blocked in Wait is durably blocked in the
+// sense of testing/synctest (re-acquiring L afterwards is durable too when L
+// is a syncx Mutex or RWMutex).
 //
 // In the terms of the Go memory model, a call to Signal or Broadcast
 // synchronizes before any Wait call that it unblocks returns.
@@ -27,7 +31,7 @@ type Cond struct {
 	L sync.Locker
 
 	mu sync.Mutex
-	q  mutexQueue // waiters in arrival order
+	q  waitList[lockWait] // waiters in arrival order
 }
 
 // NewCond returns a new Cond with Locker l. It panics if l is nil.
@@ -42,12 +46,14 @@ func NewCond(l sync.Locker) *Cond {
 // woken by Signal or Broadcast, or ctx is done. It locks c.L again before
 // returning, in every case, so the caller holds c.L on return, also on error.
 //
-// Wait returns nil when woken by Signal or Broadcast. It returns ctx.Err() if
-// ctx ends first; a Signal that raced that cancellation is never lost,
-// because Wait then returns nil (the caller was woken) instead of the error.
-// If ctx is already done, Wait returns ctx.Err() at once without unlocking
-// c.L. Because a woken waiter re-acquires c.L after others may have run,
-// callers should re-check their condition in a loop:
+// Wait follows the package's cancellation rule. It returns nil when Signal or
+// Broadcast woke it while its ctx had not ended. It returns ctx.Err() when ctx
+// ended first: Signal and Broadcast do not wake a waiter whose ctx has already
+// ended (Signal wakes the next waiter instead, so the wake-up is not lost),
+// and a Wait whose ctx ends while it waits leaves the queue. If ctx is already
+// done, Wait returns ctx.Err() at once without unlocking c.L. Because a woken
+// waiter re-acquires c.L after others may have run, callers should re-check
+// their condition in a loop:
 //
 //	c.L.Lock()
 //	for !condition() {
@@ -59,51 +65,92 @@ func NewCond(l sync.Locker) *Cond {
 //	... make use of condition ...
 //	c.L.Unlock()
 //
-// Wait panics if c.L is nil.
+// Wait panics if ctx or c.L is nil. If unlocking c.L panics (c.L was not
+// held), the panic goes on and the Cond is left as it was: no waiter is left
+// behind to absorb a later Signal.
 func (c *Cond) Wait(ctx context.Context) error {
+	check.Context(ctx, "syncx", "Cond.Wait")
 	if c.L == nil {
 		panic("syncx: Cond.Wait with nil L")
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	done := ctx.Done()
+	if closed(done) {
+		return ctx.Err()
 	}
-	w := &mutexWaiter{ch: make(chan struct{})}
+	w := &lockWaiter{ch: make(chan struct{}), done: done}
 	c.mu.Lock()
 	c.q.pushBack(w)
 	c.mu.Unlock()
-	c.L.Unlock()
+	c.unlockL(w)
 
 	var err error
 	select {
 	case <-w.ch:
-	case <-ctx.Done():
+	case <-done:
 		c.mu.Lock()
-		if !w.granted {
+		if w.state == waitWaiting {
 			c.q.remove(w)
-			err = ctx.Err()
+			w.state = waitAbandoned
 		}
 		c.mu.Unlock()
+	}
+	// w.state is final now: set before w.ch was closed, or under c.mu.
+	if w.state == waitAbandoned {
+		err = ctx.Err()
 	}
 	c.L.Lock()
 	return err
 }
 
-// Signal wakes the longest waiting goroutine, if there is one. The caller may
-// but need not hold c.L.
+// unlockL unlocks c.L for Wait, whose waiter w is already queued (queueing
+// first is what makes unlocking and suspending atomic). If c.L.Unlock panics,
+// w leaves the queue before the panic goes on; a Signal that reached w in the
+// meantime is passed to the next waiter.
+func (c *Cond) unlockL(w *lockWaiter) {
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		c.mu.Lock()
+		if w.state == waitWaiting {
+			c.q.remove(w)
+			w.state = waitAbandoned
+		} else if w.val.signalled {
+			// w was woken by a Signal (see Signal): wake another.
+			c.signalLocked()
+		}
+		c.mu.Unlock()
+	}()
+	c.L.Unlock()
+	ok = true
+}
+
+// Signal wakes the longest waiting goroutine whose ctx has not ended, if there
+// is one. The caller may but need not hold c.L.
 func (c *Cond) Signal() {
 	c.mu.Lock()
-	if w := c.q.popFront(); w != nil {
-		w.grant()
-	}
+	c.signalLocked()
 	c.mu.Unlock()
 }
 
-// Broadcast wakes all waiting goroutines. The caller may but need not hold
-// c.L.
+func (c *Cond) signalLocked() {
+	if w := c.q.nextLive(); w != nil {
+		w.val.signalled = true
+		c.q.leave(w, waitGranted)
+	}
+}
+
+// Broadcast wakes all waiting goroutines; those whose ctx has already ended
+// return its error. The caller may but need not hold c.L.
 func (c *Cond) Broadcast() {
 	c.mu.Lock()
-	for w := c.q.popFront(); w != nil; w = c.q.popFront() {
-		w.grant()
+	for w := c.q.head; w != nil; w = c.q.head {
+		s := waitGranted
+		if closed(w.done) {
+			s = waitAbandoned
+		}
+		c.q.leave(w, s)
 	}
 	c.mu.Unlock()
 }

@@ -59,15 +59,32 @@
 //
 // # Cancellation
 //
-// A method that takes a context returns ctx.Err() when the context ends
-// before it could finish, and then leaves nothing behind: no lock, permit or
-// item is held by the caller, and none is lost. When a grant races the
-// cancellation, the primitive settles it one way, as documented per method:
-// the locks give a lock granted too late back to the next waiter, while
-// Cond.Wait reports the wake-up (returns nil) so that a Signal is never
-// swallowed. A context that is already done makes these methods fail at once
-// without blocking, even if the resource is free. Cond.Wait holds L again
-// when it returns, also on error.
+// Every method that takes a context (Mutex.LockContext, RWMutex.LockContext
+// and RLockContext, Cond.Wait, Semaphore.Acquire, WaitGroup.WaitContext,
+// Barrier.Await, Latch.Wait, Queue.Put and Queue.Take) follows one rule:
+//
+//   - A wait whose ctx ended before the wait was satisfied returns ctx.Err()
+//     and holds nothing: no lock, permit, value or wake-up is held by the
+//     caller, and none is lost. A grant that raced the cancellation is passed
+//     on: a lock or permits go to the next waiter, a Queue value stays for the
+//     next Take (a Put or Take skips a waiter whose ctx has ended), and a
+//     Signal wakes the next Cond waiter.
+//   - In particular, a ctx that is already done when the method is called
+//     makes it return ctx.Err() at once, without blocking, even if the wait
+//     is already satisfied: a free lock, available permits, room or a value
+//     in a Queue, an open Latch, a WaitGroup at zero: the end of the context
+//     happened before the call, so before anything the call could obtain.
+//     Use TryLock, TryAcquire, TryPut, TryTake, Latch.Count or
+//     WaitGroup.TryWait to look without a context.
+//   - The result is exact: nil means the caller holds what it waited for
+//     and its ctx had not ended before the wait was satisfied; ctx.Err()
+//     means it holds nothing. If ctx ends while a satisfied wait is still
+//     returning, the method may report ctx.Err() and pass the grant on.
+//
+// Cond.Wait holds L again when it returns, also on error. Barrier.Await with
+// a ctx that ends breaks the round for every party, as documented there; a
+// recorded task panic is re-raised by WaitContext even when its ctx ended.
+// Every such method panics if its ctx is nil.
 //
 // # Testing with testing/synctest
 //
@@ -83,10 +100,13 @@
 //
 // # Misuse
 //
-// Programming errors panic at once with a message that starts with "syncx:":
-// unlocking an unlocked Mutex or RWMutex, RUnlock without RLock, NewCond with
-// a nil Locker, NewRWMutex with an unknown Policy, negative counts and
-// weights, a Barrier of no parties.
+// Programming errors panic at once with a message that starts with "syncx:",
+// before the call changes anything, so a recovered panic leaves the value as
+// it was: unlocking an unlocked Mutex or RWMutex, RUnlock without RLock,
+// NewCond with a nil Locker, Cond.Wait without holding L (the panic of L's
+// Unlock goes on, and no waiter is left behind), NewRWMutex with an unknown
+// Policy, negative counts and weights, a Semaphore.Release that would
+// overflow the count, a Barrier of no parties, and a nil context.
 //
 // # Finding deadlocks
 //
@@ -134,7 +154,10 @@
 // for reading is reported under them too; under ReaderPreferring, readers
 // never wait for readers and neither is reported. LockContext and
 // RLockContext count as Lock and RLock; one whose ctx is already done
-// returns at once and records nothing. A lock may be unlocked by another
+// returns at once and records nothing, one whose ctx ends while it waits
+// counts as an acquisition that failed, and one that takes the lock after its
+// ctx ended, and so passes it on by the cancellation rule, counts as an
+// acquisition followed at once by Unlock or RUnlock. A lock may be unlocked by another
 // goroutine than the one that locked it: Unlock then ends the locker's hold.
 // An RUnlock by a goroutine that holds no read lock of that RWMutex ends some
 // reader's hold, and the checker cannot tell whose, so it forgets them all:

@@ -3,6 +3,8 @@ package syncx
 import (
 	"context"
 	"sync"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // Latch is a one-shot countdown: it starts at a count, CountDown lowers it by
@@ -13,15 +15,16 @@ import (
 // A Latch must be created with NewLatch and must not be copied after first
 // use. In the terminology of the Go memory model, every call to CountDown
 // synchronizes before the return of any Wait that returns nil.
+//
+// Every blocked Wait blocks on a channel of its own, made when it begins, so
+// it is durably blocked in a testing/synctest bubble, and one latch may be
+// used in several bubbles one after another.
 type Latch struct {
 	_ noCopy
 
 	mu    sync.Mutex
 	count int
-	// done is made by the first Wait that has to block, so that waiters
-	// block on a channel made when a wait begins (durably blocked in a
-	// testing/synctest bubble), and closed when count reaches zero.
-	done chan struct{}
+	q     waitList[struct{}] // blocked Wait calls; empty once count is zero
 }
 
 // NewLatch returns a latch that opens after count calls to CountDown. A latch
@@ -43,8 +46,10 @@ func (l *Latch) CountDown() {
 		panic("syncx: Latch.CountDown called more times than the count")
 	}
 	l.count--
-	if l.count == 0 && l.done != nil {
-		close(l.done)
+	if l.count == 0 {
+		for w := l.q.head; w != nil; w = l.q.head {
+			l.q.leave(w, waitGranted)
+		}
 	}
 	l.mu.Unlock()
 }
@@ -57,33 +62,42 @@ func (l *Latch) Count() int {
 }
 
 // Wait blocks until the count reaches zero or ctx ends. It returns nil in the
-// first case, also when ctx has ended but the latch is open, and ctx.Err() in
-// the second; a Wait that gives up changes nothing.
+// first case and ctx.Err() in the second; a Wait that gives up changes
+// nothing. Wait follows the package's cancellation rule: if ctx has already
+// ended when Wait is called, it returns ctx.Err() even if the latch is open
+// (use Count to look without a context), and if ctx ended before the latch
+// opened, it returns ctx.Err(). Wait panics if ctx is nil.
 func (l *Latch) Wait(ctx context.Context) error {
+	check.Context(ctx, "syncx", "Latch.Wait")
+	done := ctx.Done()
 	l.mu.Lock()
+	// Looking at done under l.mu: a CountDown that came after ctx ended
+	// cannot have opened the latch unseen.
+	if closed(done) {
+		l.mu.Unlock()
+		return ctx.Err()
+	}
 	if l.count == 0 {
 		l.mu.Unlock()
 		return nil
 	}
-	if l.done == nil {
-		l.done = make(chan struct{})
-	}
-	ch := l.done
+	w := &waiter[struct{}]{ch: make(chan struct{})}
+	l.q.pushBack(w)
 	l.mu.Unlock()
-	done := ctx.Done()
-	if done == nil {
-		<-ch
-		return nil
-	}
 	select {
-	case <-ch:
-		return nil
+	case <-w.ch:
 	case <-done:
-		select {
-		case <-ch: // opened at the same moment: report the open latch
-			return nil
-		default:
+		l.mu.Lock()
+		if w.state == waitWaiting {
+			l.q.remove(w)
+			l.mu.Unlock()
 			return ctx.Err()
 		}
+		l.mu.Unlock()
 	}
+	if closed(done) {
+		// ctx may have ended before the latch opened.
+		return ctx.Err()
+	}
+	return nil
 }

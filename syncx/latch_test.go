@@ -30,10 +30,14 @@ func TestLatchOpensAtZero(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Open for good, also for a ctx that has ended.
-		cancel()
-		if err := l.Wait(ctx); err != nil {
+		// Open for good; but a ctx that has ended fails first (the
+		// package's cancellation rule).
+		if err := l.Wait(context.Background()); err != nil {
 			t.Fatalf("Wait on an open latch = %v", err)
+		}
+		cancel()
+		if err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Wait(done ctx) on an open latch = %v, want context.Canceled", err)
 		}
 	})
 }

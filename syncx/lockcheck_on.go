@@ -18,8 +18,11 @@ package syncx
 //     deadlock cycle, arms the LongWait timer.
 //   - lockcheckHeld(t): the lock is held (fast path, after a wait, or in
 //     LockContext/RLockContext).
-//   - lockcheckFailed(t): a LockContext/RLockContext wait ended by its ctx;
-//     the lock is not held.
+//   - lockcheckFailed(t): a LockContext/RLockContext wait ended by its ctx
+//     (lockSlow or rlockBackOff returned errCancelled); the lock is not held.
+//     A lock that LockContext/RLockContext took after its ctx ended is
+//     passed on through the public Unlock/RUnlock instead: held, then
+//     unlocked, never held without a matching release.
 //   - lockcheckTryMutex(m) / lockcheckTryRW(rw, read): a TryLock/TryRLock
 //     succeeded. The lock is held; no order edge leads into it.
 //   - lockcheckUnlockMutex(m) / lockcheckUnlockRW(rw, read): at the start of
@@ -28,8 +31,9 @@ package syncx
 // Lock, LockContext, RLock and RLockContext branch on the constant
 // lockcheckOn to the checked copies in lockcheck_paths.go, so that their
 // inlinable fast paths stay exactly as they are without the tag. Internal
-// retries must use tryLock/tryRLock/runlock, never the public TryLock,
-// TryRLock or RUnlock, or the checker would count them as acquisitions.
+// retries (the spin of spin.go, RLock's back-off) must use the hook-free
+// tryLock, tryRLock and runlock, never the public TryLock, TryRLock or
+// RUnlock, or the checker would count them as acquisitions.
 // Cond needs no hook: Wait unlocks and re-locks L through its public
 // methods, so the re-lock is checked like any other acquisition.
 //

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // A Mutex is a mutual exclusion lock whose Lock can be abandoned through a
@@ -37,8 +39,18 @@ type Mutex struct {
 	// clear, whatever the queue.
 	state atomic.Int32
 	mu    sync.Mutex
-	q     mutexQueue
+	q     waitList[lockWait]
 }
+
+// lockWait is what a Mutex, RWMutex or Cond knows about one of its waiters.
+type lockWait struct {
+	seq       uint64 // RWMutex only: arrival order across its two lists
+	reader    bool   // RWMutex only: waits for a read lock
+	starving  bool   // Mutex only: to be handed the lock directly
+	signalled bool   // Cond only: woken by Signal, a wake-up that must not be lost
+}
+
+type lockWaiter = waiter[lockWait]
 
 const (
 	mutexLocked int32 = 1 << iota
@@ -49,11 +61,6 @@ const (
 	// bubble, where time stands still while goroutines run).
 	mutexMaxOvertakes = 4
 	mutexMaxWait      = time.Millisecond
-
-	// Rounds of busy-waiting before a goroutine queues: a critical section
-	// is often shorter than parking and waking a goroutine.
-	mutexSpinRounds = 4
-	mutexSpinLoads  = 32
 )
 
 // Lock locks m. If the lock is already in use, the calling goroutine blocks
@@ -95,21 +102,34 @@ func (m *Mutex) tryLock() bool {
 
 // LockContext locks m, blocking until the mutex is available or ctx is done,
 // whichever happens first. It returns nil when it has locked m. Otherwise it
-// returns ctx.Err() and m is not held by the caller: a hand-over or wake-up
-// that raced the cancellation is passed on to the next waiter. If ctx is
-// already done when LockContext is called, it fails without taking the lock
-// even if m is free.
+// returns ctx.Err() and m is not held by the caller. It follows the package's
+// cancellation rule: if ctx is already done, LockContext fails without taking
+// the lock even if m is free, and if ctx ended before the lock was taken, it
+// fails and passes the lock on (a hand-over or wake-up that raced the
+// cancellation goes to the next waiter). LockContext panics if ctx is nil.
 func (m *Mutex) LockContext(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	check.Context(ctx, "syncx", "Mutex.LockContext")
+	done := ctx.Done()
+	if closed(done) {
+		return ctx.Err()
 	}
 	if lockcheckOn {
-		return m.lockChecked(ctx)
+		if m.lockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if !m.state.CompareAndSwap(0, mutexLocked) {
+		if err := m.lockSlow(done); err != nil {
+			return ctx.Err()
+		}
 	}
-	if m.state.CompareAndSwap(0, mutexLocked) {
-		return nil
+	if closed(done) {
+		// ctx may have ended before the lock became ours (in the spin, in
+		// the competition after a wake-up, or by a hand-over): do not keep
+		// it.
+		m.Unlock()
+		return ctx.Err()
 	}
-	return m.lockSlow(ctx)
+	return nil
 }
 
 // Unlock unlocks m. It panics if m is not locked.
@@ -124,27 +144,13 @@ func (m *Mutex) Unlock() {
 // spinLock tries to take the lock while it is free, briefly busy-waiting for
 // a holder that is probably about to release it.
 func (m *Mutex) spinLock() bool {
-	for range mutexSpinRounds {
-		if m.tryLock() {
-			return true
-		}
-		for range mutexSpinLoads {
-			if m.state.Load()&mutexLocked == 0 {
-				break
-			}
-		}
-	}
-	return false
+	return spin(m.tryLock, func() bool { return m.state.Load()&mutexLocked != 0 })
 }
 
-// lockSlow competes for the lock, queueing between attempts. ctx may be nil
-// for Lock.
-func (m *Mutex) lockSlow(ctx context.Context) error {
-	var done <-chan struct{}
-	if ctx != nil {
-		done = ctx.Done()
-	}
-	var w *mutexWaiter
+// lockSlow competes for the lock, queueing between attempts, until it takes
+// the lock (nil) or done is closed (errCancelled); done is nil for Lock.
+func (m *Mutex) lockSlow(done <-chan struct{}) error {
+	var w *lockWaiter
 	var since time.Time
 	overtaken := 0
 	for {
@@ -167,11 +173,11 @@ func (m *Mutex) lockSlow(ctx context.Context) error {
 		}
 		// A fresh channel for every wait: a closed one cannot be reused.
 		if w == nil {
-			w = &mutexWaiter{}
+			w = &lockWaiter{}
 			since = time.Now()
 		}
-		w.ch, w.woken = make(chan struct{}), false
-		if w.starving {
+		w.ch, w.state = make(chan struct{}), waitWaiting
+		if w.val.starving {
 			m.q.pushFront(w) // it keeps its place at the head
 		} else {
 			m.q.pushBack(w)
@@ -180,25 +186,25 @@ func (m *Mutex) lockSlow(ctx context.Context) error {
 
 		select {
 		case <-w.ch:
-			if w.granted {
+			if w.state == waitGranted {
 				return nil // handed over
 			}
 			// Woken to compete. If we lose again, we become starving and
 			// the next Unlock hands the lock to us.
 			overtaken++
 			if overtaken >= mutexMaxOvertakes || time.Since(since) >= mutexMaxWait {
-				w.starving = true
+				w.val.starving = true
 			}
 			continue
 		case <-done:
 		}
 		m.mu.Lock()
-		switch {
-		case w.granted:
+		switch w.state {
+		case waitGranted:
 			// Unlock handed us the lock while ctx was ending. We report
 			// the cancellation, so release it as Unlock would.
 			m.releaseLocked()
-		case w.woken:
+		case waitWoken:
 			// We were woken to compete but leave instead: pass the wake-up
 			// on, or a waiter could sleep while the lock is free.
 			if m.state.Load()&mutexLocked == 0 {
@@ -211,7 +217,7 @@ func (m *Mutex) lockSlow(ctx context.Context) error {
 			}
 		}
 		m.mu.Unlock()
-		return ctx.Err()
+		return errCancelled
 	}
 }
 
@@ -233,12 +239,11 @@ func (m *Mutex) unlockSlow() {
 // are safe here.
 func (m *Mutex) releaseLocked() {
 	w := m.q.head
-	if w != nil && w.starving {
-		m.q.remove(w)
-		if m.q.empty() {
-			m.state.Store(mutexLocked)
+	if w != nil && w.val.starving {
+		if m.q.len == 1 {
+			m.state.Store(mutexLocked) // before w runs and may unlock
 		}
-		w.grant()
+		m.q.leave(w, waitGranted)
 		return
 	}
 	if w == nil {
@@ -252,88 +257,12 @@ func (m *Mutex) releaseLocked() {
 // wakeLocked wakes the first waiter, if any, to compete for the lock. m.mu
 // must be held.
 func (m *Mutex) wakeLocked() {
-	w := m.q.popFront()
+	w := m.q.head
 	if w == nil {
 		return
 	}
-	if m.q.empty() {
+	if m.q.len == 1 {
 		m.state.And(^mutexQueued)
 	}
-	w.woken = true
-	close(w.ch)
-}
-
-// mutexWaiter is one goroutine blocked in a Mutex, RWMutex or Cond. It waits
-// on its own channel, created when the wait begins, so that the wait is
-// durable under testing/synctest and a channel never outlives the bubble it
-// was made in.
-type mutexWaiter struct {
-	ch         chan struct{}
-	prev, next *mutexWaiter
-	granted    bool   // set, under the owner's mutex, when it leaves the queue by grant
-	reader     bool   // RWMutex only: waits for a read lock
-	seq        uint64 // RWMutex only: arrival order across its two queues
-	woken      bool   // Mutex only: left the queue to compete for the lock
-	starving   bool   // Mutex only: to be handed the lock directly
-}
-
-// grant tells w that it was given what it waited for. The caller has removed
-// w from its queue and holds the owner's mutex.
-func (w *mutexWaiter) grant() {
-	w.granted = true
-	close(w.ch)
-}
-
-// mutexQueue is an intrusive FIFO of waiters with O(1) removal, so that a
-// cancelled waiter can leave from anywhere in the queue.
-type mutexQueue struct {
-	head, tail *mutexWaiter
-	len        int
-}
-
-func (q *mutexQueue) empty() bool { return q.head == nil }
-
-func (q *mutexQueue) pushBack(w *mutexWaiter) {
-	w.prev, w.next = q.tail, nil
-	if q.tail == nil {
-		q.head = w
-	} else {
-		q.tail.next = w
-	}
-	q.tail = w
-	q.len++
-}
-
-func (q *mutexQueue) pushFront(w *mutexWaiter) {
-	w.prev, w.next = nil, q.head
-	if q.head == nil {
-		q.tail = w
-	} else {
-		q.head.prev = w
-	}
-	q.head = w
-	q.len++
-}
-
-func (q *mutexQueue) popFront() *mutexWaiter {
-	w := q.head
-	if w != nil {
-		q.remove(w)
-	}
-	return w
-}
-
-func (q *mutexQueue) remove(w *mutexWaiter) {
-	if w.prev == nil {
-		q.head = w.next
-	} else {
-		w.prev.next = w.next
-	}
-	if w.next == nil {
-		q.tail = w.prev
-	} else {
-		w.next.prev = w.prev
-	}
-	w.prev, w.next = nil, nil
-	q.len--
+	m.q.leave(w, waitWoken)
 }

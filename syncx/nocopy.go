@@ -1,8 +1,8 @@
 package syncx
 
-// noCopy may be embedded in a struct that must not be copied after first use,
-// so that go vet's copylocks check reports copies. It has no size.
-type noCopy struct{}
+import "github.com/concurkit/concur/internal/nocopy"
 
-func (*noCopy) Lock()   {}
-func (*noCopy) Unlock() {}
+// noCopy is embedded as a blank field by the types of the package that must
+// not be copied after first use, so that go vet's copylocks check reports
+// copies. The marker is shared with the other packages of the module.
+type noCopy = nocopy.NoCopy

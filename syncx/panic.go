@@ -5,26 +5,28 @@ import (
 	"runtime/debug"
 )
 
-// PanicError is the value that WaitGroup.Wait (and the pool package) re-raise
-// when a task started by them panicked. It keeps the original panic value and
-// the stack of the goroutine that panicked, so a crash report points at the
-// task rather than at the goroutine that called Wait.
+// PanicError is the value that WaitGroup.Wait (and the chans and pool
+// packages) re-raise when a function they ran in a goroutine of their own
+// panicked. It keeps the original panic value and the stack of the goroutine
+// that panicked, so a crash report points at the function rather than at the
+// goroutine that called Wait.
 //
 // Its text (%v, Error) is the original value followed by that stack. When the
 // original value is an error, errors.Is and errors.As see through PanicError to
 // it.
 type PanicError struct {
-	// Value is what the task passed to panic.
+	// Value is what the function passed to panic.
 	Value any
 	// Stack is the stack of the panicking goroutine, captured where the panic
 	// was recovered, as formatted by runtime/debug.Stack.
 	Stack []byte
 }
 
-// NewPanicError records v with the calling goroutine's stack. Call it from the
-// deferred function that recovered v, so that the stack still holds the frames
-// of the code that panicked.
-func NewPanicError(v any) *PanicError {
+// newPanicError records v with the calling goroutine's stack. It is called
+// from the deferred function that recovered v, so that the stack still holds
+// the frames of the code that panicked. (The chans and pool packages build
+// theirs with concur's internal/panics.)
+func newPanicError(v any) *PanicError {
 	return &PanicError{Value: v, Stack: debug.Stack()}
 }
 

@@ -10,13 +10,17 @@ import (
 	"github.com/concurkit/concur/syncx"
 )
 
+// recoverInto runs f as a WaitGroup task and stores the *PanicError that Wait
+// re-raises.
 func recoverInto(dst **syncx.PanicError, f func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			*dst = syncx.NewPanicError(v)
+			*dst = v.(*syncx.PanicError)
 		}
 	}()
-	f()
+	var wg syncx.WaitGroup
+	wg.Go(f)
+	wg.Wait()
 }
 
 func panickingTaskForTest() { panic(io.ErrUnexpectedEOF) }

@@ -3,6 +3,8 @@ package syncx
 import (
 	"context"
 	"sync"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // Queue is a blocking FIFO queue of values of type T, bounded or unbounded,
@@ -26,20 +28,18 @@ type Queue[T any] struct {
 
 	mu      sync.Mutex
 	buf     queueRing[T]
-	takers  queueList[T] // blocked Take calls; non-empty only while buf is empty
-	putters queueList[T] // blocked Put calls; non-empty only while buf is full
+	takers  waitList[queueWait[T]] // blocked Take calls; non-empty only while buf is empty
+	putters waitList[queueWait[T]] // blocked Put calls; non-empty only while buf is full
 	closed  bool
 }
 
-// queueWaiter is one blocked Put or Take. Its channel is made when the wait
-// begins, so the goroutine is durably blocked in a testing/synctest bubble.
-type queueWaiter[T any] struct {
-	v          T             // the value to put, or the value taken
-	err        error         // nil, or ErrClosed when Close woke the waiter
-	done       bool          // the operation completed; guarded by mu
-	ch         chan struct{} // closed once done is set
-	prev, next *queueWaiter[T]
+// queueWait is what a Queue knows about one blocked Put or Take.
+type queueWait[T any] struct {
+	v   T     // the value to put, or the value taken
+	err error // nil, or ErrClosed when Close woke the waiter
 }
+
+type queueWaiter[T any] = waiter[queueWait[T]]
 
 // NewQueue returns an empty queue that holds at most capacity values; Put
 // blocks while it is full. A capacity of 0 or less makes the queue unbounded:
@@ -53,19 +53,22 @@ func NewQueue[T any](capacity int) *Queue[T] {
 //
 // It returns nil when v was queued (or handed to a waiting Take). It returns
 // ErrClosed if the queue is closed, when Put is called or while it waits; v is
-// then not queued. If ctx ends first (or has ended when Put is called), Put
-// returns ctx.Err() and v is not queued. If v was accepted at the moment ctx
-// ended, Put returns nil: a value is never both queued and reported as failed.
+// then not queued. Put follows the package's cancellation rule: if ctx has
+// already ended when Put is called, it returns ctx.Err() even if there is
+// room, and if ctx ends before v is accepted, it returns ctx.Err(); v is then
+// not queued (a Take that frees a slot skips a Put whose ctx has ended). A
+// value is never both queued and reported as failed. Put panics if ctx is
+// nil.
 func (q *Queue[T]) Put(ctx context.Context, v T) error {
+	check.Context(ctx, "syncx", "Queue.Put")
 	done := ctx.Done()
-	if done != nil {
-		select {
-		case <-done:
-			return ctx.Err()
-		default:
-		}
-	}
 	q.mu.Lock()
+	// Looking at done under q.mu: a Take that came after ctx ended cannot
+	// have made room unseen.
+	if closed(done) {
+		q.mu.Unlock()
+		return ctx.Err()
+	}
 	if q.closed {
 		q.mu.Unlock()
 		return ErrClosed
@@ -74,10 +77,10 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error {
 		q.mu.Unlock()
 		return nil
 	}
-	w := &queueWaiter[T]{v: v, ch: make(chan struct{})}
-	q.putters.push(w)
+	w := &queueWaiter[T]{ch: make(chan struct{}), done: done, val: queueWait[T]{v: v}}
+	q.putters.pushBack(w)
 	q.mu.Unlock()
-	_, err := q.wait(ctx, done, w, &q.putters)
+	_, err := q.wait(ctx, w, &q.putters)
 	return err
 }
 
@@ -92,11 +95,9 @@ func (q *Queue[T]) TryPut(v T) bool {
 
 // putLocked hands v to the first blocked Take, or queues it if there is room.
 func (q *Queue[T]) putLocked(v T) bool {
-	if t := q.takers.head; t != nil {
-		q.takers.remove(t)
-		t.v = v
-		t.done = true
-		close(t.ch)
+	if t := q.takers.nextLive(); t != nil {
+		t.val.v = v
+		q.takers.leave(t, waitGranted)
 		return true
 	}
 	if q.capacity > 0 && q.buf.n >= q.capacity {
@@ -110,21 +111,23 @@ func (q *Queue[T]) putLocked(v T) bool {
 // the queue is empty.
 //
 // Once the queue is closed, Take still returns the queued values; when none is
-// left it returns ErrClosed, also if it was waiting at the time of Close. If
-// ctx ends first (or has ended when Take is called), Take returns ctx.Err() and
-// no value is removed. If a value was handed to this Take at the moment ctx
-// ended, Take returns it with a nil error: no value is lost.
+// left it returns ErrClosed, also if it was waiting at the time of Close. Take
+// follows the package's cancellation rule: if ctx has already ended when Take
+// is called, it returns ctx.Err() even if a value is queued, and if ctx ends
+// before a value is handed to it, it returns ctx.Err() and no value is removed
+// (a Put skips a Take whose ctx has ended). A value handed to Take is returned
+// with a nil error: no value is lost. Take panics if ctx is nil.
 func (q *Queue[T]) Take(ctx context.Context) (T, error) {
+	check.Context(ctx, "syncx", "Queue.Take")
 	done := ctx.Done()
-	if done != nil {
-		select {
-		case <-done:
-			var zero T
-			return zero, ctx.Err()
-		default:
-		}
-	}
 	q.mu.Lock()
+	// Looking at done under q.mu: a Put that came after ctx ended cannot
+	// have queued a value unseen.
+	if closed(done) {
+		q.mu.Unlock()
+		var zero T
+		return zero, ctx.Err()
+	}
 	if v, ok := q.takeLocked(); ok {
 		q.mu.Unlock()
 		return v, nil
@@ -134,10 +137,10 @@ func (q *Queue[T]) Take(ctx context.Context) (T, error) {
 		var zero T
 		return zero, ErrClosed
 	}
-	w := &queueWaiter[T]{ch: make(chan struct{})}
-	q.takers.push(w)
+	w := &queueWaiter[T]{ch: make(chan struct{}), done: done}
+	q.takers.pushBack(w)
 	q.mu.Unlock()
-	return q.wait(ctx, done, w, &q.takers)
+	return q.wait(ctx, w, &q.takers)
 }
 
 // TryTake removes and returns the value at the head of the queue if there is
@@ -157,38 +160,35 @@ func (q *Queue[T]) takeLocked() (T, bool) {
 		return zero, false
 	}
 	v := q.buf.pop()
-	if p := q.putters.head; p != nil {
-		q.putters.remove(p)
-		q.buf.push(p.v)
+	if p := q.putters.nextLive(); p != nil {
+		q.buf.push(p.val.v)
 		var zero T
-		p.v = zero
-		p.done = true
-		close(p.ch)
+		p.val.v = zero
+		q.putters.leave(p, waitGranted)
 	}
 	return v, true
 }
 
-// wait blocks until w completes or ctx ends; on ctx's end it takes w off list
-// unless w completed meanwhile, in which case the completion is reported.
-func (q *Queue[T]) wait(ctx context.Context, done <-chan struct{}, w *queueWaiter[T], list *queueList[T]) (T, error) {
-	if done == nil {
-		<-w.ch
-		return w.v, w.err
-	}
+// wait blocks until w leaves list: completed (granted, or failed by Close),
+// or abandoned because ctx ended; if ctx ends while w is still on list, w
+// leaves it.
+func (q *Queue[T]) wait(ctx context.Context, w *queueWaiter[T], list *waitList[queueWait[T]]) (T, error) {
 	select {
 	case <-w.ch:
-		return w.v, w.err
-	case <-done:
-	}
-	q.mu.Lock()
-	if w.done {
+	case <-w.done:
+		q.mu.Lock()
+		if w.state == waitWaiting {
+			list.remove(w)
+			w.state = waitAbandoned
+		}
 		q.mu.Unlock()
-		return w.v, w.err
 	}
-	list.remove(w)
-	q.mu.Unlock()
-	var zero T
-	return zero, ctx.Err()
+	// w.state is final: set before w.ch was closed, or under q.mu.
+	if w.state == waitAbandoned {
+		var zero T
+		return zero, ctx.Err()
+	}
+	return w.val.v, w.val.err
 }
 
 // Len returns the number of values in the queue. Values of Put calls that are
@@ -212,45 +212,14 @@ func (q *Queue[T]) Close() {
 		return
 	}
 	q.closed = true
-	for _, l := range []*queueList[T]{&q.putters, &q.takers} {
+	for _, l := range []*waitList[queueWait[T]]{&q.putters, &q.takers} {
 		for w := l.head; w != nil; w = l.head {
-			l.remove(w)
 			var zero T
-			w.v = zero
-			w.err = ErrClosed
-			w.done = true
-			close(w.ch)
+			w.val.v = zero
+			w.val.err = ErrClosed
+			l.leave(w, waitGranted)
 		}
 	}
-}
-
-// queueList is a doubly linked FIFO of waiters.
-type queueList[T any] struct {
-	head, tail *queueWaiter[T]
-}
-
-func (l *queueList[T]) push(w *queueWaiter[T]) {
-	w.prev = l.tail
-	if l.tail == nil {
-		l.head = w
-	} else {
-		l.tail.next = w
-	}
-	l.tail = w
-}
-
-func (l *queueList[T]) remove(w *queueWaiter[T]) {
-	if w.prev == nil {
-		l.head = w.next
-	} else {
-		w.prev.next = w.next
-	}
-	if w.next == nil {
-		l.tail = w.prev
-	} else {
-		w.next.prev = w.prev
-	}
-	w.prev, w.next = nil, nil
 }
 
 // queueRing is a growable ring buffer.

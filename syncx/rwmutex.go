@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // A Policy decides who goes first when readers and writers of an RWMutex
@@ -83,8 +85,8 @@ type RWMutex struct {
 	policy Policy
 
 	mu     sync.Mutex
-	rq, wq mutexQueue // waiting readers and writers
-	seq    uint64     // arrival counter, orders rq against wq for Fair
+	rq, wq waitList[lockWait] // waiting readers and writers
+	seq    uint64             // arrival counter, orders rq against wq for Fair
 }
 
 const (
@@ -135,19 +137,31 @@ func (rw *RWMutex) tryLock() bool {
 
 // LockContext locks rw for writing like Lock, unless ctx is done first: then
 // it returns ctx.Err() and holds nothing, and the readers it held back (under
-// WriterPreferring and Fair) are let in. A grant that raced the cancellation
-// is released again. If ctx is already done, LockContext fails at once.
+// WriterPreferring and Fair) are let in. It follows the package's
+// cancellation rule: if ctx is already done, LockContext fails at once even
+// if rw is free, and a lock granted after ctx ended is passed on.
+// LockContext panics if ctx is nil.
 func (rw *RWMutex) LockContext(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	check.Context(ctx, "syncx", "RWMutex.LockContext")
+	done := ctx.Done()
+	if closed(done) {
+		return ctx.Err()
 	}
 	if lockcheckOn {
-		return rw.lockChecked(ctx)
+		if rw.lockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if !rw.state.CompareAndSwap(0, rwWriter) {
+		if err := rw.lockSlow(done); err != nil {
+			return ctx.Err()
+		}
 	}
-	if rw.state.CompareAndSwap(0, rwWriter) {
-		return nil
+	if closed(done) {
+		// ctx may have ended before the lock became ours: pass it on.
+		rw.Unlock()
+		return ctx.Err()
 	}
-	return rw.lockSlow(ctx)
+	return nil
 }
 
 // Unlock unlocks rw for writing. It panics if rw is not locked for writing.
@@ -201,20 +215,31 @@ func (rw *RWMutex) tryRLock() bool {
 }
 
 // RLockContext locks rw for reading like RLock, unless ctx is done first:
-// then it returns ctx.Err() and holds nothing. A grant that raced the
-// cancellation is released again. If ctx is already done, RLockContext fails
-// at once.
+// then it returns ctx.Err() and holds nothing. It follows the package's
+// cancellation rule: if ctx is already done, RLockContext fails at once even
+// if rw is free, and a read lock granted after ctx ended is given back.
+// RLockContext panics if ctx is nil.
 func (rw *RWMutex) RLockContext(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	check.Context(ctx, "syncx", "RWMutex.RLockContext")
+	done := ctx.Done()
+	if closed(done) {
+		return ctx.Err()
 	}
 	if lockcheckOn {
-		return rw.rlockChecked(ctx)
+		if rw.rlockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
+		if err := rw.rlockBackOff(done); err != nil {
+			return ctx.Err()
+		}
 	}
-	if rw.state.Add(rwReader)&(rwWriter|rwGate) == 0 {
-		return nil
+	if closed(done) {
+		// ctx may have ended before the read lock became ours: give it back.
+		rw.RUnlock()
+		return ctx.Err()
 	}
-	return rw.rlockBackOff(ctx)
+	return nil
 }
 
 // RUnlock undoes a single RLock. It panics if rw is not locked for reading.
@@ -253,25 +278,17 @@ func (rw *RWMutex) gate(nw, n int) int64 {
 	return 0
 }
 
-// spin busy-waits briefly for the lock to become available to try, which
-// is much cheaper than queueing when critical sections are short.
-// busy is the part of the state that must be clear for try to succeed.
-func (rw *RWMutex) spin(try func() bool, busy int64) bool {
-	for range mutexSpinRounds {
-		if try() {
-			return true
-		}
-		for range mutexSpinLoads {
-			if rw.state.Load()&busy == 0 {
-				break
-			}
-		}
-	}
-	return false
+// spinFor busy-waits briefly for the lock to become available to try, which
+// is much cheaper than queueing when critical sections are short. busy is the
+// part of the state that must be clear for try to succeed.
+func (rw *RWMutex) spinFor(try func() bool, busy int64) bool {
+	return spin(try, func() bool { return rw.state.Load()&busy != 0 })
 }
 
-func (rw *RWMutex) lockSlow(ctx context.Context) error {
-	if rw.spin(rw.tryLock, -1) {
+// lockSlow takes the write lock, or returns errCancelled once done (nil for
+// Lock) is closed.
+func (rw *RWMutex) lockSlow(done <-chan struct{}) error {
+	if rw.spinFor(rw.tryLock, -1) {
 		return nil
 	}
 	rw.mu.Lock()
@@ -289,11 +306,11 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 			break
 		}
 	}
-	w := &mutexWaiter{ch: make(chan struct{}), seq: rw.seq}
+	w := &lockWaiter{ch: make(chan struct{}), val: lockWait{seq: rw.seq}}
 	rw.seq++
 	rw.wq.pushBack(w)
 	rw.mu.Unlock()
-	return rw.wait(ctx, w)
+	return rw.wait(done, w)
 }
 
 // rlockBackOff undoes the optimistic count of RLock and RLockContext and
@@ -302,15 +319,15 @@ func (rw *RWMutex) lockSlow(ctx context.Context) error {
 // RUnlock does runs the grant that the reader prevented. To TryLock, the
 // transient count looks like a reader holding the lock for a moment, which is
 // a legitimate outcome while that RLock is under way.
-func (rw *RWMutex) rlockBackOff(ctx context.Context) error {
+func (rw *RWMutex) rlockBackOff(done <-chan struct{}) error {
 	rw.runlock()
-	return rw.rlockSlow(ctx)
+	return rw.rlockSlow(done)
 }
 
-func (rw *RWMutex) rlockSlow(ctx context.Context) error {
+func (rw *RWMutex) rlockSlow(done <-chan struct{}) error {
 	// Other readers changing the count make the fast path's CAS fail; that
 	// is no reason to queue, and TryRLock retries on exactly that.
-	if rw.spin(rw.tryRLock, rwWriter|rwGate) {
+	if rw.spinFor(rw.tryRLock, rwWriter|rwGate) {
 		return nil
 	}
 	rw.mu.Lock()
@@ -328,35 +345,32 @@ func (rw *RWMutex) rlockSlow(ctx context.Context) error {
 			break
 		}
 	}
-	w := &mutexWaiter{ch: make(chan struct{}), seq: rw.seq, reader: true}
+	w := &lockWaiter{ch: make(chan struct{}), val: lockWait{seq: rw.seq, reader: true}}
 	rw.seq++
 	rw.rq.pushBack(w)
 	rw.mu.Unlock()
-	return rw.wait(ctx, w)
+	return rw.wait(done, w)
 }
 
-// wait blocks until w is granted or ctx (nil for Lock and RLock) is done.
-func (rw *RWMutex) wait(ctx context.Context, w *mutexWaiter) error {
-	if ctx == nil {
-		<-w.ch
-		return nil
-	}
+// wait blocks until w is granted (nil) or done, nil for Lock and RLock, is
+// closed (errCancelled).
+func (rw *RWMutex) wait(done <-chan struct{}, w *lockWaiter) error {
 	select {
 	case <-w.ch:
 		return nil
-	case <-ctx.Done():
+	case <-done:
 	}
 	rw.mu.Lock()
 	switch {
-	case w.granted && w.reader:
+	case w.state == waitGranted && w.val.reader:
 		// Granted while ctx ended: we report the cancellation, so release.
 		rw.state.Add(-rwReader)
 		rw.grantLocked(false)
-	case w.granted:
+	case w.state == waitGranted:
 		rw.state.Add(-rwWriter)
 		rw.grantLocked(true)
 	default:
-		if w.reader {
+		if w.val.reader {
 			rw.rq.remove(w)
 		} else {
 			rw.wq.remove(w)
@@ -366,7 +380,7 @@ func (rw *RWMutex) wait(ctx context.Context, w *mutexWaiter) error {
 		rw.grantLocked(false)
 	}
 	rw.mu.Unlock()
-	return ctx.Err()
+	return errCancelled
 }
 
 func (rw *RWMutex) unlockSlow() {
@@ -455,9 +469,9 @@ func (rw *RWMutex) grantLocked(afterWriter bool) (granted bool) {
 }
 
 func (rw *RWMutex) grantReadersLocked() {
-	for w := rw.rq.popFront(); w != nil; w = rw.rq.popFront() {
+	for w := rw.rq.head; w != nil; w = rw.rq.head {
 		rw.state.Add(rwReader)
-		w.grant()
+		rw.rq.leave(w, waitGranted)
 	}
 }
 
@@ -473,7 +487,7 @@ func (rw *RWMutex) grantWriterLocked() {
 			return // held, possibly by a reader that just slipped in
 		}
 		if rw.state.CompareAndSwap(s, s|rwWriter) {
-			rw.wq.popFront().grant()
+			rw.wq.leave(rw.wq.head, waitGranted)
 			return
 		}
 	}
@@ -486,10 +500,9 @@ func (rw *RWMutex) grantFairLocked() {
 	for {
 		r, w := rw.rq.head, rw.wq.head
 		switch {
-		case r != nil && (w == nil || r.seq < w.seq):
-			rw.rq.popFront()
+		case r != nil && (w == nil || r.val.seq < w.val.seq):
 			rw.state.Add(rwReader)
-			r.grant()
+			rw.rq.leave(r, waitGranted)
 		case w != nil:
 			if rw.state.Load()&^(rwQueued|rwGate) != 0 {
 				return

@@ -2,8 +2,11 @@ package syncx
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // Semaphore is a weighted counting semaphore that serves waiters in FIFO
@@ -20,7 +23,8 @@ type Semaphore struct {
 
 	// avail is the number of permits that are neither held nor granted to a
 	// waiter. Acquire and TryAcquire take permits with a compare-and-swap on
-	// it while nobody waits (the fast path); Release adds to it.
+	// it while nobody waits (the fast path); Release adds to it, checking
+	// for overflow before it adds.
 	avail atomic.Int64
 
 	// waiters counts goroutines in the slow path of Acquire, queued or about
@@ -31,47 +35,28 @@ type Semaphore struct {
 	// two always sees the other: no wake-up is lost.
 	waiters atomic.Int64
 
-	mu         sync.Mutex
-	head, tail *semWaiter // FIFO of blocked Acquire calls; guarded by mu
-	free       *semWaiter // recycled nodes; guarded by mu
-	freed      atomic.Pointer[semWaiter]
-
-	// cond is where the Acquire calls whose ctx can never end sleep. They
-	// enter it under mu in queue order, and sync.Cond's Signal wakes the
-	// goroutine that has waited longest, so the grants, which follow queue
-	// order too, wake exactly the waiter they are meant for. Its Locker
-	// releases mu after the waiter has entered (see semUnlocker).
-	cond sync.Cond
+	mu    sync.Mutex
+	q     waitList[semWait] // blocked Acquire calls, in arrival order; guarded by mu
+	free  *semWaiter        // recycled nodes; guarded by mu
+	freed atomic.Pointer[semWaiter]
 }
 
-// semWaiter is one blocked Acquire. Nodes are recycled (see newNode), so a
-// contended Acquire with a context that cannot be cancelled allocates nothing.
+// semWait is what a Semaphore knows about one blocked Acquire.
 //
-// A waiter whose ctx can end blocks in a select on ch, a channel made when the
-// wait begins; one whose ctx can never end blocks in the semaphore's cond.
-// Both count as durably blocked in a testing/synctest bubble, and neither ties
-// the recycled node to a bubble: channels are never reused, and sync.Cond
-// belongs to no bubble.
-type semWaiter struct {
-	n          int64
-	state      atomic.Uint32 // semWaiting, semGranted or semCancelled; written under mu
-	ch         chan struct{} // closed on grant; nil for a waiter in cond
-	prev, next *semWaiter
+// A waiter whose ctx can end blocks in a select on its channel, made when the
+// wait begins. One whose ctx can never end blocks in cond, the sync.Cond of
+// its own node, which no other goroutine ever waits in: the grant meant for
+// it signals exactly that cond, so the right waiter wakes whatever order
+// sync.Cond wakes its waiters in. Nodes are recycled (see newNode), so such a
+// contended Acquire allocates nothing. Both ways of blocking count as durable
+// in a testing/synctest bubble, and neither ties a recycled node to a bubble:
+// channels are never reused, and sync.Cond belongs to no bubble.
+type semWait struct {
+	n    int64
+	cond sync.Cond // L is the semaphore's mu as an unlocker
 }
 
-const (
-	semWaiting uint32 = iota
-	semGranted
-	semCancelled
-)
-
-// semUnlocker is the Locker of Semaphore.cond: Wait releases the semaphore's
-// mutex once the waiter is registered, and the waiter does not take it again
-// on wake-up, since the granter already did all the work.
-type semUnlocker Semaphore
-
-func (u *semUnlocker) Lock()   {}
-func (u *semUnlocker) Unlock() { u.mu.Unlock() }
+type semWaiter = waiter[semWait]
 
 // NewSemaphore returns a semaphore with the given number of permits available.
 // permits may be 0: then the semaphore starts empty, and a Release before any
@@ -83,7 +68,6 @@ func NewSemaphore(permits int64) *Semaphore {
 	}
 	s := &Semaphore{}
 	s.avail.Store(permits)
-	s.cond.L = (*semUnlocker)(s)
 	return s
 }
 
@@ -91,35 +75,50 @@ func NewSemaphore(permits int64) *Semaphore {
 // Waiters are served in arrival order.
 //
 // On success it returns nil and the caller holds n permits, to be given back
-// with Release. If ctx ends first (or has already ended when Acquire is
-// called), Acquire returns ctx.Err() and leaves the semaphore as it found it:
-// no permit is held by the caller and none is lost, also when permits were
-// handed to the caller at the moment ctx ended (they are passed on).
+// with Release. Acquire follows the package's cancellation rule: if ctx has
+// already ended when Acquire is called, it returns ctx.Err() even if the
+// permits are available, and if ctx ends before the permits are obtained, it
+// returns ctx.Err(). Either way it leaves the semaphore as it found it: no
+// permit is held by the caller and none is lost, also when permits were handed
+// to the caller at the moment ctx ended (they are passed on to the next
+// waiters).
 //
 // Acquire of more permits than will ever be available waits until ctx ends;
 // while it waits, later Acquire calls queue behind it. Acquire(ctx, 0)
-// succeeds at once unless ctx has ended. Acquire panics if n is negative.
+// succeeds at once unless ctx has ended, even while others wait. Acquire
+// panics if ctx is nil or n is negative.
 func (s *Semaphore) Acquire(ctx context.Context, n int64) error {
+	check.Context(ctx, "syncx", "Semaphore.Acquire")
 	if n < 0 {
 		panic("syncx: Semaphore.Acquire with negative n")
 	}
 	done := ctx.Done()
-	if done != nil {
-		select {
-		case <-done:
-			return ctx.Err()
-		default:
-		}
+	if closed(done) {
+		return ctx.Err()
 	}
-	if s.waiters.Load() == 0 && s.tryTake(n) {
+	if n == 0 {
 		return nil
 	}
-	return s.acquireSlow(ctx, done, n)
+	if s.waiters.Load() != 0 || !s.tryTake(n) {
+		if done == nil {
+			s.acquireForever(n)
+			return nil
+		}
+		if !s.acquireOrCancel(done, n) {
+			return ctx.Err()
+		}
+	}
+	if closed(done) {
+		// ctx may have ended before the permits became ours: pass them on.
+		s.Release(n)
+		return ctx.Err()
+	}
+	return nil
 }
 
 // tryTake takes n permits from avail if there are enough, retrying while the
 // compare-and-swap loses to other goroutines, and giving up only when there
-// are not enough permits or waiters have queued.
+// are not enough permits.
 func (s *Semaphore) tryTake(n int64) bool {
 	for {
 		c := s.avail.Load()
@@ -132,29 +131,47 @@ func (s *Semaphore) tryTake(n int64) bool {
 	}
 }
 
-func (s *Semaphore) acquireSlow(ctx context.Context, done <-chan struct{}, n int64) error {
+// enqueue registers the calling goroutine in the slow path and either takes
+// the permits at once (nil) or queues a node for it (s.mu stays held then).
+func (s *Semaphore) enqueue(n int64) *semWaiter {
 	s.mu.Lock()
 	s.waiters.Add(1)
-	if s.head == nil && s.tryTake(n) {
+	if s.q.empty() && s.tryTake(n) {
 		s.waiters.Add(-1)
 		s.mu.Unlock()
 		return nil
 	}
 	w := s.newNode()
-	w.n = n
-	s.push(w)
-	if done == nil {
-		// Nothing can cancel this wait: block in cond until the grant meant
-		// for this waiter signals it. Only grants signal the cond, so this
-		// does not wake spuriously. cond.Wait unlocks s.mu via semUnlocker;
-		// the granter recycles w, so the waiter must not touch it again.
-		s.cond.Wait()
-		// The granter's waiters.Add(-1) for this grant came after the
-		// releaser's writes and before the Signal; loading it is the
-		// happens-before edge from Release to this return (sync.Cond itself
-		// provides none without its Locker).
-		s.waiters.Load()
-		return nil
+	w.val.n = n
+	s.q.pushBack(w)
+	return w
+}
+
+// acquireForever is the slow path of an Acquire whose ctx can never end.
+func (s *Semaphore) acquireForever(n int64) {
+	w := s.enqueue(n)
+	if w == nil {
+		return
+	}
+	// Wait unlocks s.mu (the cond's Locker is an unlocker) once w is
+	// registered in its cond, so the grant, which needs s.mu, cannot come
+	// before. Only that grant signals this cond, once, so the wait does not
+	// end spuriously.
+	w.val.cond.Wait()
+	// The granter's waiters.Add(-1) came after its writes to w and to the
+	// semaphore and before its Signal; loading it is the happens-before edge
+	// from the grant to this return (sync.Cond provides none without its
+	// Locker).
+	s.waiters.Load()
+	s.putNode(w)
+}
+
+// acquireOrCancel is the slow path of an Acquire whose ctx can end. It
+// reports whether it obtained the permits; if not, it holds none.
+func (s *Semaphore) acquireOrCancel(done <-chan struct{}, n int64) bool {
+	w := s.enqueue(n)
+	if w == nil {
+		return true
 	}
 	ch := make(chan struct{})
 	w.ch = ch
@@ -162,34 +179,39 @@ func (s *Semaphore) acquireSlow(ctx context.Context, done <-chan struct{}, n int
 	select {
 	case <-ch:
 		s.putNode(w)
-		return nil
+		return true
 	case <-done:
 	}
 	s.mu.Lock()
-	if w.state.Load() == semGranted {
-		// The grant raced the cancellation and won: pass the permits on
-		// rather than keep them, so that a cancelled Acquire never holds any.
-		s.avail.Add(n)
-	} else {
-		w.state.Store(semCancelled)
-		s.remove(w)
-		s.waiters.Add(-1)
+	if w.state == waitGranted {
+		// The grant raced the cancellation: pass the permits on rather
+		// than keep them, so that a cancelled Acquire never holds any.
+		s.mu.Unlock()
+		s.putNode(w)
+		s.Release(n)
+		return false
 	}
+	s.q.remove(w)
+	s.waiters.Add(-1)
 	// Permits may now be usable by the waiters that were behind this one.
 	s.grantLocked()
 	s.mu.Unlock()
 	s.putNode(w)
-	return ctx.Err()
+	return false
 }
 
 // TryAcquire obtains n permits if they are available now and no Acquire is
 // waiting, without blocking, and reports whether it did. It fails only when
 // fewer than n permits are available or earlier Acquire calls are queued (it
 // does not overtake them), never because other goroutines use the semaphore at
-// the same moment. TryAcquire panics if n is negative.
+// the same moment. TryAcquire(0) always succeeds. TryAcquire panics if n is
+// negative.
 func (s *Semaphore) TryAcquire(n int64) bool {
 	if n < 0 {
 		panic("syncx: Semaphore.TryAcquire with negative n")
+	}
+	if n == 0 {
+		return true
 	}
 	if s.waiters.Load() == 0 {
 		if s.tryTake(n) {
@@ -202,7 +224,7 @@ func (s *Semaphore) TryAcquire(n int64) bool {
 	// Someone is in the slow path: under mu we see whether anyone is really
 	// queued, or only passing through on the way to taking free permits.
 	s.mu.Lock()
-	ok := s.head == nil && s.tryTake(n)
+	ok := s.q.empty() && s.tryTake(n)
 	s.mu.Unlock()
 	return ok
 }
@@ -212,18 +234,19 @@ func (s *Semaphore) TryAcquire(n int64) bool {
 // permits above the number the semaphore was created with, and may be called
 // before any Acquire (the permits are stored). Release synchronizes before the
 // Acquire or TryAcquire it lets obtain those permits. Release panics if n is
-// negative or if the count would overflow int64.
+// negative or if the number of available permits would exceed math.MaxInt64;
+// the semaphore is then left as it was.
 func (s *Semaphore) Release(n int64) {
 	if n < 0 {
 		panic("syncx: Semaphore.Release with negative n")
 	}
 	if s.waiters.Load() != 0 {
-		s.mu.Lock()
-		s.handOffLocked(n)
-		s.mu.Unlock()
+		s.releaseSlow(n)
 		return
 	}
-	s.store(n)
+	if !s.add(n) {
+		panic(errSemOverflow)
+	}
 	if s.waiters.Load() == 0 {
 		return
 	}
@@ -232,27 +255,43 @@ func (s *Semaphore) Release(n int64) {
 	s.mu.Unlock()
 }
 
-// store adds n released permits to avail.
-func (s *Semaphore) store(n int64) {
-	if s.avail.Add(n) < 0 {
-		panic("syncx: Semaphore.Release overflows the permit count")
+const errSemOverflow = "syncx: Semaphore.Release overflows the permit count"
+
+// add adds n permits to avail unless that would overflow, and reports whether
+// it did.
+func (s *Semaphore) add(n int64) bool {
+	for {
+		c := s.avail.Load()
+		if c > math.MaxInt64-n {
+			return false
+		}
+		if s.avail.CompareAndSwap(c, c+n) {
+			return true
+		}
 	}
 }
 
-// handOffLocked gives n released permits straight to the waiters at the head
-// of the queue that they cover on their own, without passing them through
-// avail, and then stores the rest and serves the queue as usual; s.mu is held.
-// A head waiter is first in line for any permit, so skipping avail overtakes
-// nobody.
-func (s *Semaphore) handOffLocked(n int64) {
-	for w := s.head; w != nil && w.n <= n; w = s.head {
-		n -= w.n
-		s.grant(w)
+// releaseSlow gives n released permits straight to the waiters at the head of
+// the queue that they cover on their own, without passing them through avail,
+// and stores the rest; a head waiter is first in line for any permit, so
+// skipping avail overtakes nobody. The overflow check comes before any change,
+// and the panic after s.mu is released.
+func (s *Semaphore) releaseSlow(n int64) {
+	s.mu.Lock()
+	rest, k := n, 0
+	for w := s.q.head; w != nil && w.val.n <= rest; w = w.next {
+		rest -= w.val.n
+		k++
 	}
-	if n > 0 {
-		s.store(n)
+	if rest > 0 && !s.add(rest) {
+		s.mu.Unlock()
+		panic(errSemOverflow)
+	}
+	for ; k > 0; k-- {
+		s.grant(s.q.head)
 	}
 	s.grantLocked()
+	s.mu.Unlock()
 }
 
 // Available returns the number of permits that are neither held nor granted
@@ -267,8 +306,8 @@ func (s *Semaphore) Available() int64 {
 // the semaphore FIFO (and keeps a large request from starving), at the price
 // of leaving permits idle while it waits.
 func (s *Semaphore) grantLocked() {
-	for w := s.head; w != nil; w = s.head {
-		if !s.tryTake(w.n) {
+	for w := s.q.head; w != nil; w = s.q.head {
+		if !s.tryTake(w.val.n) {
 			return
 		}
 		s.grant(w)
@@ -278,43 +317,14 @@ func (s *Semaphore) grantLocked() {
 // grant wakes waiter w, whose permits have been taken for it, and removes it
 // from the queue; s.mu is held.
 func (s *Semaphore) grant(w *semWaiter) {
-	s.remove(w)
-	s.waiters.Add(-1)
+	s.q.remove(w)
+	w.state = waitGranted
+	s.waiters.Add(-1) // after the writes to w: see acquireForever
 	if w.ch == nil {
-		// The cond waiter granted here is the longest-waiting one in cond:
-		// cond waiters never leave the queue but by a grant. It does not
-		// touch w once woken, so w can be recycled at once.
-		s.cond.Signal()
-		w.next = s.free
-		s.free = w
-		return
-	}
-	w.state.Store(semGranted)
-	close(w.ch)
-}
-
-func (s *Semaphore) push(w *semWaiter) {
-	w.prev = s.tail
-	if s.tail == nil {
-		s.head = w
+		w.val.cond.Signal()
 	} else {
-		s.tail.next = w
+		close(w.ch)
 	}
-	s.tail = w
-}
-
-func (s *Semaphore) remove(w *semWaiter) {
-	if w.prev == nil {
-		s.head = w.next
-	} else {
-		w.prev.next = w.next
-	}
-	if w.next == nil {
-		s.tail = w.prev
-	} else {
-		w.next.prev = w.prev
-	}
-	w.prev, w.next = nil, nil
 }
 
 // newNode returns a waiter node in its initial state; s.mu must be held.
@@ -326,12 +336,14 @@ func (s *Semaphore) newNode() *semWaiter {
 	}
 	w := s.free
 	if w == nil {
-		return &semWaiter{}
+		w = &semWaiter{}
+		w.val.cond.L = (*unlocker)(&s.mu)
+		return w
 	}
 	s.free = w.next
 	w.next = nil
 	w.ch = nil
-	w.state.Store(semWaiting)
+	w.state = waitWaiting
 	return w
 }
 

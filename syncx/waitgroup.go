@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/concurkit/concur/internal/check"
 )
 
 // A WaitGroup waits for a collection of goroutines to finish. It does all that
@@ -93,7 +95,7 @@ func (wg *WaitGroup) Go(f func()) {
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
-				wg.recordPanic(NewPanicError(v))
+				wg.recordPanic(newPanicError(v))
 			}
 			wg.Done()
 		}()
@@ -119,10 +121,23 @@ func (wg *WaitGroup) Wait() {
 
 // WaitContext blocks until the counter is zero or ctx ends. It returns nil in
 // the first case, re-raising a recorded panic as Wait does, and ctx.Err() in
-// the second; a WaitContext that gives up leaves the WaitGroup unchanged. When
-// the counter is already zero it returns nil even if ctx has ended.
+// the second; a WaitContext that gives up leaves the WaitGroup unchanged.
+// WaitContext follows the package's cancellation rule: if ctx has already
+// ended when it is called, it returns ctx.Err() even if the counter is zero
+// (use TryWait to look without a context), and if ctx ended before the counter
+// reached zero, it returns ctx.Err() — except that a recorded panic is
+// re-raised whenever this call is the one that reports it. WaitContext panics
+// if ctx is nil.
 func (wg *WaitGroup) WaitContext(ctx context.Context) error {
+	check.Context(ctx, "syncx", "WaitGroup.WaitContext")
+	done := ctx.Done()
 	wg.mu.Lock()
+	// Looking at done under wg.mu: a Done that came after ctx ended cannot
+	// have brought the counter to zero unseen.
+	if closed(done) {
+		wg.mu.Unlock()
+		return ctx.Err()
+	}
 	if wg.n == 0 {
 		p := wg.p
 		if p != nil {
@@ -138,28 +153,28 @@ func (wg *WaitGroup) WaitContext(ctx context.Context) error {
 	wg.waiters = append(wg.waiters, w)
 	wg.mu.Unlock()
 
-	if done := ctx.Done(); done != nil {
-		select {
-		case <-w.ch:
-		case <-done:
-			wg.mu.Lock()
-			i := slices.Index(wg.waiters, w)
-			if i >= 0 {
-				wg.waiters = slices.Delete(wg.waiters, i, i+1)
-			}
-			wg.mu.Unlock()
-			if i >= 0 {
-				return ctx.Err()
-			}
-			// The counter reached zero first: Add took w off the list and
-			// closes w.ch right after it unlocks. Report the zero counter.
-			<-w.ch
+	select {
+	case <-w.ch:
+	case <-done:
+		wg.mu.Lock()
+		i := slices.Index(wg.waiters, w)
+		if i >= 0 {
+			wg.waiters = slices.Delete(wg.waiters, i, i+1)
 		}
-	} else {
+		wg.mu.Unlock()
+		if i >= 0 {
+			return ctx.Err()
+		}
+		// The counter reached zero first: Add took w off the list and
+		// closes w.ch right after it unlocks.
 		<-w.ch
 	}
 	if w.p != nil {
-		panic(w.p)
+		panic(w.p) // this call reports it: never drop it
+	}
+	if closed(done) {
+		// ctx may have ended before the counter reached zero.
+		return ctx.Err()
 	}
 	return nil
 }

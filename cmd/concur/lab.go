@@ -6,46 +6,56 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/concurkit/concur/cmd/concur/internal/lab"
+	"github.com/concurkit/concur/cmd/concur/internal/report"
 	"github.com/concurkit/concur/scale"
 )
 
-func runLab(args []string, stdout, stderr io.Writer) error {
+const (
+	minRun  = 10 * time.Millisecond // shorter runs measure the timer, not the work
+	maxMaxN = 4096                  // more goroutines per level measure the scheduler
+)
+
+func runLab(args []string, e env) (err error) {
+	m := e.machine()
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
-	maxN := fs.Int("max", max(8, 2*runtime.GOMAXPROCS(0)), "largest number of goroutines; levels are 1, 2, 4, … up to it")
-	dur := fs.Duration("duration", time.Second, "how long each workload runs at each level (the median of 3 runs is kept)")
+	maxN := fs.Int("max", max(4, 2*m.Cores), "largest number of goroutines; levels are 1, 2, 4, … up to it")
+	dur := fs.Duration("duration", 200*time.Millisecond, "length of one repetition at one level (at least 10ms)")
+	reps := fs.Int("reps", 5, "repetitions per level, interleaved across levels (at least 3)")
 	runRE := fs.String("run", "", "measure only workloads whose name matches this regular expression")
 	out := fs.String("out", "concur-lab.html", "write the HTML report to this file (empty: no report)")
-	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar on stderr (default: when stderr is a terminal)")
-	synopsis := "[-max N] [-duration D] [-run REGEXP] [-out report.html]\n\n" +
-		"Measures the built-in workloads at N = 1, 2, 4, … goroutines with GOMAXPROCS = min(N, NumCPU)\n" +
-		"and explains each curve with Amdahl's law, Karp–Flatt and the universal scalability law."
-	if help, err := parseFlags(fs, synopsis, args, stdout); help || err != nil {
+	progress := fs.Bool("progress", isTerminal(e.stderr), "show a progress bar on stderr (default: when stderr is a terminal)")
+	synopsis := "[-max N] [-duration D] [-reps K] [-run REGEXP] [-out report.html]\n\n" +
+		"Measures the built-in workloads at N = 1, 2, 4, … goroutines with GOMAXPROCS = min(N, cores)\n" +
+		"and explains each curve from the evidence, with Amdahl's law, Karp–Flatt and the USL."
+	if help, err := parseFlags(fs, synopsis, args, e.stdout); help || err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	switch {
+	case fs.NArg() > 0:
 		return fmt.Errorf("lab: unexpected argument %q", fs.Arg(0))
+	case *maxN < 2:
+		return errors.New("lab: -max must be at least 2")
+	case *maxN > maxMaxN:
+		return fmt.Errorf("lab: -max %d is above %d: so many goroutines per level measure the scheduler, not the workload", *maxN, maxMaxN)
+	case *dur < minRun:
+		return fmt.Errorf("lab: -duration %v is below %v: runs that short measure the timer, not the work", *dur, minRun)
+	case *reps < 3:
+		return errors.New("lab: -reps must be at least 3: fewer cannot show the spread")
 	}
-	if *maxN < 3 {
-		return errors.New("lab: -max must be at least 3: a fit needs three concurrency levels")
-	}
-	if *dur <= 0 {
-		return errors.New("lab: -duration must be positive")
-	}
-	ws := workloads()
+	ws := e.workloads()
 	if *runRE != "" {
 		re, err := regexp.Compile(*runRE)
 		if err != nil {
-			return fmt.Errorf("lab: -run: %v", err)
+			return fmt.Errorf("lab: -run: %w", err)
 		}
-		var keep []workload
+		var keep []lab.Workload
 		for _, w := range ws {
-			if re.MatchString(w.name) {
+			if re.MatchString(w.Name) {
 				keep = append(keep, w)
 			}
 		}
@@ -54,76 +64,69 @@ func runLab(args []string, stdout, stderr io.Writer) error {
 		}
 		ws = keep
 	}
-	levels := doublings(*maxN)
-	cores := runtime.NumCPU()
+	o, err := createOutput(*out)
+	if err != nil {
+		return fmt.Errorf("lab: -out: %w", err)
+	}
+	var v report.View
+	defer o.finish(&err, e.stderr, func(w io.Writer) error { return report.WriteHTML(w, v) })
+
+	cfg := lab.Config{Levels: doublings(*maxN), Cores: m.Cores, Run: *dur, Reps: *reps}
 	var ls []string
-	for _, n := range levels {
+	for _, n := range cfg.Levels {
 		ls = append(ls, strconv.Itoa(n))
 	}
-	fmt.Fprintf(stdout, "concur lab: %d workloads at N = %s goroutines, %v each; GOMAXPROCS = min(N, NumCPU = %d)\n\n",
-		len(ws), strings.Join(ls, ","), *dur, cores)
+	est := time.Duration(len(ws)*cfg.Runs()) * *dur
+	v = report.View{
+		Title:   fmt.Sprintf("concur lab: %d workloads at N = %s goroutines, %d repetitions of %v per level (about %v)", len(ws), strings.Join(ls, ","), *reps, *dur, est.Round(time.Second)),
+		Machine: report.MachineLine(m),
+		Notes:   report.Notes,
+	}
+	v.Scope, v.Warnings = report.Scope(m, *maxN)
+	report.WriteHeader(e.stdout, v)
 
-	prev := runtime.GOMAXPROCS(0)
-	defer runtime.GOMAXPROCS(prev)
-	b := newBar(stderr, *progress, len(ws)*len(levels), "measuring")
+	b := newBar(e.stderr, *progress, len(ws)*cfg.Runs(), "measuring")
 	defer b.done()
-	var as []*analysis
+	cfg.Step = b.step
+	var ceiling *report.Ceiling // what the calibration showed, for every later section
 	for _, w := range ws {
-		s := series{name: w.name, desc: w.desc, cause: w.cause, unit: w.unit, procs: map[float64]int{}, cores: cores}
-		for _, n := range levels {
-			b.describe(fmt.Sprintf("%s N=%d", w.name, n))
-			procs := min(n, cores)
-			runtime.GOMAXPROCS(procs)
-			x, err := measure(w, n, *dur)
-			if err != nil {
-				return fmt.Errorf("lab: %s at N=%d: %w", w.name, n, err)
-			}
-			s.points = append(s.points, scale.Point{N: float64(n), X: x})
-			s.procs[float64(n)] = procs
-			b.step(fmt.Sprintf("%s N=%d", w.name, n))
-		}
-		a, err := analyse(s)
+		series, err := w.Measure(cfg)
 		if err != nil {
 			return fmt.Errorf("lab: %w", err)
 		}
-		as = append(as, a)
-	}
-	runtime.GOMAXPROCS(prev)
-	b.done()
-	for _, a := range as {
-		a.writeText(stdout)
-	}
-	if *out != "" {
-		sub := fmt.Sprintf("Built-in workloads at N = %s goroutines, %v per level, GOMAXPROCS = min(N, %d), %s/%s.",
-			strings.Join(ls, ","), *dur, cores, runtime.GOOS, runtime.GOARCH)
-		if err := writeReport(*out, "concur lab", sub, as); err != nil {
-			return fmt.Errorf("lab: %w", err)
+		for _, s := range series {
+			sec, err := labSection(s, &ceiling)
+			if err != nil {
+				return fmt.Errorf("lab: %w", err)
+			}
+			b.clear()
+			report.WriteSection(e.stdout, sec)
+			v.Sections = append(v.Sections, sec)
 		}
-		fmt.Fprintf(stderr, "concur: report written to %s\n", *out)
 	}
+	b.done()
+	report.WriteFooter(e.stdout, v)
 	return nil
 }
 
-// runsPerLevel short runs make one measurement; their median throughput
-// shrugs off a run disturbed by another process, which a mean would not.
-const runsPerLevel = 3
-
-// measure returns the median throughput, in units per second, of
-// runsPerLevel runs of w with n goroutines that together take about d.
-func measure(w workload, n int, d time.Duration) (float64, error) {
-	var xs []float64
-	for range runsPerLevel {
-		units, el, err := w.run(n, d/runsPerLevel)
-		if err != nil {
-			return 0, err
-		}
-		if units == 0 {
-			return 0, fmt.Errorf("no work done in %v; try a longer -duration", d/runsPerLevel)
-		}
-		xs = append(xs, float64(units)/el.Seconds())
+// labSection analyses and explains one series: a throughput measured by
+// the lab's method, or a series its producer judged itself. A calibration
+// series becomes the ceiling the later sections are read against.
+func labSection(s lab.Series, ceiling **report.Ceiling) (report.Section, error) {
+	if s.Verdict != "" {
+		return report.NewMeasuredSection(report.Measured{Name: s.Name, Desc: s.Desc, Unit: s.Unit,
+			Hypothesis: s.Hypothesis, Samples: s.Samples, Verdict: s.Verdict, Facts: s.Facts})
 	}
-	slices.Sort(xs)
-	return xs[len(xs)/2], nil
+	a, err := scale.Analyze(s.Samples)
+	if err != nil {
+		return report.Section{}, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	sec := report.NewSection(report.Input{Name: s.Name, Desc: s.Desc, Unit: s.Unit, Hypothesis: s.Hypothesis,
+		Analysis: a, Evidence: s.Evidence, NKind: "goroutines", Ceiling: *ceiling})
+	if strings.HasPrefix(s.Name, "calibration/") {
+		*ceiling = report.NewCeiling(a, s.Unit)
+	}
+	return sec, nil
 }
 
 // doublings returns 1, 2, 4, … below max, then max.

@@ -7,15 +7,32 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/concurkit/concur/cmd/concur/internal/lab"
 )
 
-// stdin is where "-" reads from; tests replace it.
-var stdin io.Reader = os.Stdin
-
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Args[1:], defaultEnv()); err != nil {
 		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(1)
+	}
+}
+
+// env is everything a command touches outside its arguments, so that tests
+// inject it: the standard streams, the lab's workloads and the machine.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	workloads      func() []lab.Workload
+	machine        func() lab.Machine
+}
+
+func defaultEnv() env {
+	return env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		workloads: lab.Builtin,
+		machine:   func() lab.Machine { return lab.DetectMachine(time.Now()) },
 	}
 }
 
@@ -27,33 +44,44 @@ func errorLine(err error) string {
 const usage = `usage: concur <command> [flags] [arguments]
 
 Commands:
-  lab    measure the built-in workloads and explain how they scale
-  scale  run go benchmarks at several GOMAXPROCS values and fit them
-  fit    fit N,X pairs from a CSV file
+  lab      measure the built-in workloads and explain how they scale
+  scale    run go benchmarks at several GOMAXPROCS values and analyse them
+  fit      analyse measurements from a two-column CSV file (N and throughput)
+  version  print the version of concur and of Go
 
 Run concur <command> -h for the flags of a command.
 `
 
 // run executes the command line args (without the program name); it is
-// main without the process: output goes to stdout and stderr and failure is
-// an error, so the tests can call it.
-func run(args []string, stdout, stderr io.Writer) error {
+// main without the process, so the tests can call it.
+func run(args []string, e env) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errors.New("needs a command: lab, scale or fit")
+		fmt.Fprint(e.stderr, usage)
+		return errors.New("needs a command: lab, scale, fit or version")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(e.stdout, usage)
 		return nil
 	case "lab":
-		return runLab(args[1:], stdout, stderr)
+		return runLab(args[1:], e)
 	case "scale":
-		return runScale(args[1:], stdout, stderr)
+		return runScale(args[1:], e)
 	case "fit":
-		return runFit(args[1:], stdout, stderr)
+		return runFit(args[1:], e)
+	case "version":
+		return runVersion(args[1:], e)
 	}
-	return fmt.Errorf("unknown command %q (want lab, scale or fit)", args[0])
+	return fmt.Errorf("unknown command %q (want lab, scale, fit or version)", args[0])
+}
+
+func runVersion(args []string, e env) error {
+	if len(args) > 0 {
+		return fmt.Errorf("version: unexpected argument %q", args[0])
+	}
+	m := e.machine()
+	fmt.Fprintf(e.stdout, "concur %s, %s %s\n", m.Module, m.GoVersion, m.OSArch)
+	return nil
 }
 
 // parseFlags parses args into fs. With -h it prints the usage to stdout and
@@ -71,15 +99,54 @@ func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writ
 		return true, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", fs.Name(), err)
+		return false, fmt.Errorf("%s: %w", fs.Name(), err)
 	}
 	return false, nil
 }
 
 // openInput opens a file name, or stdin for "-".
-func openInput(name string) (io.ReadCloser, error) {
+func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
 	if name == "-" {
 		return io.NopCloser(stdin), nil
 	}
 	return os.Open(name)
+}
+
+// output is the HTML report file, created before the measuring starts so
+// that a bad path fails at once, and removed again if the command fails so
+// that no empty or partial report is left behind.
+type output struct {
+	path string
+	f    *os.File
+}
+
+// createOutput creates path; "" gives an output that writes nothing.
+func createOutput(path string) (*output, error) {
+	if path == "" {
+		return &output{}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &output{path: path, f: f}, nil
+}
+
+// finish writes the report with write and closes the file; on any error,
+// including *failed (the command's own), the file is removed.
+func (o *output) finish(failed *error, stderr io.Writer, write func(io.Writer) error) {
+	if o.f == nil {
+		return
+	}
+	if *failed == nil {
+		*failed = write(o.f)
+	}
+	if err := o.f.Close(); *failed == nil && err != nil {
+		*failed = err
+	}
+	if *failed != nil {
+		os.Remove(o.path)
+		return
+	}
+	fmt.Fprintf(stderr, "concur: report written to %s\n", o.path)
 }

@@ -1,68 +1,68 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"sync"
-
-	"github.com/schollz/progressbar/v3"
+	"time"
 )
 
-// bar is the progress shown on stderr while concur measures. Hidden, it does
-// nothing, so measuring code reports progress unconditionally.
+// bar is the progress shown on stderr while concur measures: one line,
+// redrawn in place on each step ("measuring  37/190  letters/atomics N=2
+// (3/5)  12s"). Hidden, it does nothing, so measuring code reports progress
+// unconditionally. It starts no goroutine: it is redrawn only by steps.
 type bar struct {
-	mu   sync.Mutex
-	pb   *progressbar.ProgressBar
-	once sync.Once
+	mu      sync.Mutex
+	w       io.Writer // nil when hidden
+	title   string
+	total   int // -1: unknown
+	n       int
+	start   time.Time
+	shown   bool
+	lastLen int
 }
 
-// newBar returns a progress bar of total steps (-1: unknown, a spinner) on w,
-// or a hidden one when show is false.
-func newBar(w io.Writer, show bool, total int, desc string) *bar {
+// newBar returns a progress line of total steps (-1: unknown) on w, or a
+// hidden one when show is false.
+func newBar(w io.Writer, show bool, total int, title string) *bar {
 	if !show {
 		return &bar{}
 	}
-	return &bar{pb: progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(desc),
-		progressbar.OptionSetWidth(24),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionClearOnFinish(),
-		// No ticker goroutine: the bar is redrawn on each step.
-		progressbar.OptionSetSpinnerChangeInterval(0),
-	)}
+	return &bar{w: w, title: title, total: total, start: time.Now()}
 }
 
-// step marks one step done and shows what runs next.
+// step marks one step done and shows what ran.
 func (b *bar) step(desc string) {
-	if b.pb == nil {
+	if b.w == nil {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.pb.Describe(desc)
-	b.pb.Add(1)
+	b.n++
+	count := fmt.Sprintf("%d", b.n)
+	if b.total >= 0 {
+		count = fmt.Sprintf("%d/%d", b.n, b.total)
+	}
+	line := fmt.Sprintf("%s  %s  %s  %s", b.title, count, desc, time.Since(b.start).Round(time.Second))
+	pad := max(0, b.lastLen-len(line))
+	fmt.Fprintf(b.w, "\r%s%*s", line, pad, "")
+	b.lastLen = len(line)
+	b.shown = true
 }
 
-// describe shows what runs now without counting a step.
-func (b *bar) describe(desc string) {
-	if b.pb == nil {
+// clear erases the line so that what is printed next is not mixed with it;
+// the next step draws it again.
+func (b *bar) clear() {
+	if b.w == nil {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.pb.Describe(desc)
+	if b.shown {
+		fmt.Fprintf(b.w, "\r%*s\r", b.lastLen, "")
+		b.shown, b.lastLen = false, 0
+	}
 }
 
-// done clears the bar; it may be called more than once.
-func (b *bar) done() {
-	if b.pb == nil {
-		return
-	}
-	b.once.Do(func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		b.pb.Finish()
-		b.pb.Clear()
-	})
-}
+// done clears the line; it may be called more than once.
+func (b *bar) done() { b.clear() }

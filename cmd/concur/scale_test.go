@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/concurkit/concur/scale"
 )
 
 // TestParseBench checks what benchfmt's results become: N from the -P
@@ -23,15 +21,17 @@ pkg: example.com/b
 BenchmarkX-8     100   125 ns/op
 BenchmarkNoTime-2 100  12 B/op
 `
-	ss, err := parseBench(strings.NewReader(in), "in")
+	set, err := parseBench(strings.NewReader(in), "in")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, s := range ss {
+	for _, s := range set.series {
 		var ps []string
-		for _, p := range s.points {
-			ps = append(ps, fmt.Sprintf("%g:%.4g", p.N, p.X))
+		for _, n := range s.order {
+			for _, x := range s.x[n] {
+				ps = append(ps, fmt.Sprintf("%d:%.4g", n, x))
+			}
 		}
 		got = append(got, s.name+" "+strings.Join(ps, " "))
 	}
@@ -54,14 +54,14 @@ func TestScaleRunsGoTest(t *testing.T) {
 		t.Skip("no go command")
 	}
 	report := filepath.Join(t.TempDir(), "scale.html")
-	stdout, stderr, errLine := runCmd(t, []string{"scale", "-cpu", "1,2,3", "-benchtime", "200x", "-out", report, "./testdata/benchpkg"}, "")
+	stdout, stderr, errLine := runCmd(t, []string{"scale", "-cpu", "1,2,3", "-count", "3", "-benchtime", "200x", "-out", report, "./testdata/benchpkg", "--", "-benchmem"}, "")
 	if errLine != "" {
 		t.Fatalf("%s\nstderr:\n%s", errLine, stderr)
 	}
-	if !strings.HasPrefix(stdout, "== LockedCounter (github.com/concurkit/concur/cmd/concur/testdata/benchpkg)\n") {
+	if !strings.Contains(stdout, "\n== LockedCounter (github.com/concurkit/concur/cmd/concur/testdata/benchpkg)\n") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	for _, want := range []string{"USL fit: sigma=", "=> serial fraction"} {
+	for _, want := range []string{"USL", "Amdahl", "\n=> ", "The benchmarks ran on "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -85,62 +85,20 @@ func TestScaleGoTestFails(t *testing.T) {
 	}
 }
 
-func synthetic(m scale.USL, ns ...float64) []scale.Point {
-	var pts []scale.Point
-	for _, n := range ns {
-		pts = append(pts, scale.Point{N: n, X: m.Throughput(n)})
+// TestScaleFlat: a benchmark that does not use b.RunParallel is flagged,
+// not explained as contention.
+func TestScaleFlat(t *testing.T) {
+	stdout, _, errLine := runCmd(t, []string{"scale", "-out", "", "-in", "testdata/flat.txt"}, "")
+	if errLine != "" {
+		t.Fatal(errLine)
 	}
-	return pts
-}
-
-// TestExplain checks the sentence for the typical shapes of curve.
-func TestExplain(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		m     scale.USL
-		cores int
-		want  []string
-	}{
-		{"amdahl", scale.USL{Sigma: 0.31, Lambda: 100}, 0,
-			[]string{"serial fraction 0.31: the lock bounds speed-up below 3.2x."}},
-		{"linear", scale.USL{Lambda: 100}, 0,
-			[]string{"serial fraction 0.000: the lock costs almost nothing, so throughput keeps growing (8.0x at N=8)."}},
-		{"serialised", scale.USL{Sigma: 1, Lambda: 100}, 0,
-			[]string{"serial fraction 1.00: the lock serialises the work, so more goroutines bring no speed-up."}},
-		{"retrograde", scale.USL{Sigma: 0.05, Kappa: 0.05, Lambda: 100}, 0,
-			[]string{"coherency cost (kappa 0.05) makes throughput fall beyond N≈4."}},
-		{"peak ahead", scale.USL{Sigma: 0.01, Kappa: 0.002, Lambda: 100}, 0,
-			[]string{"caps throughput near N≈22."}},
-		{"cores", scale.USL{Sigma: 0.2, Lambda: 100}, 2,
-			[]string{"bounds speed-up below 5.0x; beyond N=2 goroutines share 2 cores"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			a, err := analyse(series{name: tc.name, cause: "the lock", points: synthetic(tc.m, 1, 2, 4, 8), cores: tc.cores})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(a.Sentence, w) {
-					t.Errorf("sentence %q lacks %q", a.Sentence, w)
-				}
-			}
-		})
+	if !strings.Contains(stdout, "b.RunParallel") {
+		t.Errorf("no warning about a benchmark that is not parallel:\n%s", stdout)
 	}
-}
-
-// TestBaselineWithoutOne: with no measurement at N = 1, speed-up is
-// relative to the fitted throughput of one unit.
-func TestBaselineWithoutOne(t *testing.T) {
-	m := scale.USL{Sigma: 0.1, Lambda: 50}
-	a, err := analyse(series{name: "x", points: synthetic(m, 2, 4, 8)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Baseline != "fitted lambda" {
-		t.Errorf("baseline %q", a.Baseline)
-	}
-	if got, want := a.Rows[0].Speedup, m.Throughput(2)/50; got < want*0.999 || got > want*1.001 {
-		t.Errorf("speed-up at 2 = %g, want %g", got, want)
+	for _, wrong := range []string{"serial part limits", "coherency cost κ", "slows it down"} {
+		if strings.Contains(stdout, wrong) {
+			t.Errorf("flat benchmark explained with %q:\n%s", wrong, stdout)
+		}
 	}
 }
 
@@ -180,5 +138,17 @@ func TestExitStatus(t *testing.T) {
 				t.Errorf("concur %s: stderr %q, want one line", tc.args, stderr.String())
 			}
 		}
+	}
+}
+
+// TestBenchArgs: flags after -- reach go test, before the packages.
+func TestBenchArgs(t *testing.T) {
+	got := strings.Join(benchArgs([]string{"./p"}, []string{"-benchmem", "-tags", "x"}, ".", []int{1, 2}, 5, "100x"), " ")
+	want := "test -run ^$ -bench . -cpu 1,2 -count 5 -benchtime 100x -benchmem -tags x ./p"
+	if got != want {
+		t.Errorf("go %s\nwant go %s", got, want)
+	}
+	if got := strings.Join(benchArgs(nil, nil, "X", []int{1, 4}, 1, ""), " "); got != "test -run ^$ -bench X -cpu 1,4 -count 1 ." {
+		t.Errorf("go %s", got)
 	}
 }

@@ -9,45 +9,73 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
 
+	"github.com/concurkit/concur/cmd/concur/internal/report"
 	"github.com/concurkit/concur/scale"
 )
 
-func runScale(args []string, stdout, stderr io.Writer) error {
+func runScale(args []string, e env) (err error) {
+	m := e.machine()
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
-	cpu := fs.String("cpu", defaultCPUList(), "comma-separated GOMAXPROCS values to run the benchmarks at")
+	cpu := fs.String("cpu", defaultCPUList(m.Cores), "comma-separated GOMAXPROCS values to run the benchmarks at")
 	bench := fs.String("bench", ".", "run only benchmarks matching this regular expression")
-	count := fs.Int("count", 1, "run each benchmark this many times at each -cpu value")
+	count := fs.Int("count", 5, "run each benchmark this many times at each -cpu value (the spread needs at least 3)")
 	benchtime := fs.String("benchtime", "", "passed to go test -benchtime when set")
 	in := fs.String("in", "", "analyse saved `go test -bench` output from this file (- for stdin) instead of running go test")
+	cores := fs.Int("cores", 0, "processors of the machine that ran the benchmarks (default: this machine's when running them; unknown for -in)")
 	out := fs.String("out", "concur-scale.html", "write the HTML report to this file (empty: no report)")
-	progress := fs.Bool("progress", isTerminal(stderr), "show progress on stderr (default: when stderr is a terminal)")
-	synopsis := "[-cpu 1,2,4,8] [-bench REGEXP] [-count K] [-out report.html] [packages]\n" +
-		"       concur scale -in FILE|-\n\n" +
+	progress := fs.Bool("progress", isTerminal(e.stderr), "show progress on stderr (default: when stderr is a terminal)")
+	synopsis := "[-cpu 1,2,4,8] [-bench REGEXP] [-count K] [-cores P] [-out report.html] [packages] [-- go test flags]\n" +
+		"       concur scale [-cores P] -in FILE|-\n\n" +
 		"Runs go test -run '^$' -bench REGEXP -cpu LIST on the packages (default .), or reads\n" +
-		"saved output with -in, and fits each benchmark: N is GOMAXPROCS, X is 1/(sec/op)."
-	if help, err := parseFlags(fs, synopsis, args, stdout); help || err != nil {
+		"saved output with -in, and analyses each benchmark: N is GOMAXPROCS, X is 1/(sec/op).\n" +
+		"Arguments after -- are passed to go test (e.g. -- -tags purego)."
+	if help, err := parseFlags(fs, synopsis, args, e.stdout); help || err != nil {
 		return err
+	}
+	pkgs, extra := fs.Args(), []string(nil)
+	for i, a := range pkgs {
+		if a == "--" {
+			pkgs, extra = pkgs[:i], pkgs[i+1:]
+			break
+		}
+	}
+	if *cores < 0 {
+		return errors.New("scale: -cores must not be negative")
 	}
 	var (
 		input []byte
 		name  string
 	)
-	if *in != "" {
-		if fs.NArg() > 0 {
-			return errors.New("scale: -in analyses saved output; it takes no packages")
+	var levels []int
+	if *in == "" {
+		if levels, err = parseCPUList(*cpu); err != nil {
+			return fmt.Errorf("scale: %w", err)
 		}
-		f, err := openInput(*in)
+		if *count < 1 {
+			return errors.New("scale: -count must be at least 1")
+		}
+	} else if len(pkgs) > 0 || len(extra) > 0 {
+		return errors.New("scale: -in analyses saved output; it takes no packages or go test flags")
+	}
+	o, err := createOutput(*out)
+	if err != nil {
+		return fmt.Errorf("scale: -out: %w", err)
+	}
+	var v report.View
+	defer o.finish(&err, e.stderr, func(w io.Writer) error { return report.WriteHTML(w, v) })
+	if *in != "" {
+		r, err := openInput(*in, e.stdin)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
-		input, err = io.ReadAll(f)
-		f.Close()
+		input, err = io.ReadAll(r)
+		r.Close()
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
@@ -56,62 +84,81 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 			name = "stdin"
 		}
 	} else {
-		levels, err := parseCPUList(*cpu)
-		if err != nil {
-			return fmt.Errorf("scale: %w", err)
+		if *cores == 0 {
+			*cores = m.Cores // measured here, so the processors are known
 		}
-		if *count < 1 {
-			return errors.New("scale: -count must be at least 1")
-		}
-		input, err = goTestBench(fs.Args(), *bench, levels, *count, *benchtime, stderr, *progress)
+		input, err = goTestBench(pkgs, extra, *bench, levels, *count, *benchtime, e.stderr, *progress)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
 		name = "go test output"
 	}
-	ss, err := parseBench(bytes.NewReader(input), name)
+	bs, err := parseBench(bytes.NewReader(input), name)
 	if err != nil {
 		return fmt.Errorf("scale: %w", err)
 	}
-	// A benchmark that cannot be fitted (too few levels, say) is skipped
-	// with a warning, so that one odd benchmark does not hide the others.
-	var (
-		as      []*analysis
-		skipped []error
-	)
-	for _, s := range ss {
-		if *in == "" {
-			s.cores = runtime.NumCPU() // measured here, so the cores present are known
+	v = report.View{Title: "concur scale: benchmarks from " + name + "; N is GOMAXPROCS, throughput is 1/(sec/op)", Notes: report.Notes}
+	if bs.machine != "" {
+		v.Machine = bs.machine
+	}
+	if *cores > 0 {
+		v.Scope = append(v.Scope, fmt.Sprintf("The benchmarks ran on %d processors: only GOMAXPROCS ≤ %d measures scaling; larger values are shown as oversubscription and not fitted.", *cores, *cores))
+	} else {
+		v.Scope = append(v.Scope, "The number of processors that ran the benchmarks is unknown (pass -cores P): every GOMAXPROCS value is taken to have had a processor of its own.")
+	}
+	report.WriteHeader(e.stdout, v)
+	// A benchmark that cannot be analysed is skipped with a warning, so
+	// that one odd benchmark does not hide the others.
+	var skipped []error
+	for _, s := range bs.series {
+		var samples []scale.Sample
+		for _, n := range s.order {
+			smp := scale.Sample{N: float64(n), X: s.x[n]}
+			if *cores > 0 {
+				smp.Procs = float64(min(n, *cores))
+			}
+			samples = append(samples, smp)
 		}
-		a, err := analyse(s)
+		a, err := scale.Analyze(samples)
+		if err == nil && len(a.Levels) < 2 {
+			err = fmt.Errorf("%w: %d GOMAXPROCS value", scale.ErrTooFewPoints, len(a.Levels))
+		}
 		if err != nil {
-			skipped = append(skipped, err)
+			skipped = append(skipped, fmt.Errorf("%s: %w", s.name, err))
 			continue
 		}
-		as = append(as, a)
+		sec := report.NewSection(report.Input{Name: s.name, Unit: "ops/s", Analysis: a, NKind: "processors"})
+		if flat(a) {
+			sec.Caveats = append(sec.Caveats, "throughput is flat across -cpu: the benchmark probably runs on one goroutine whatever GOMAXPROCS is (does it use b.RunParallel?), so it says nothing about scalability")
+		}
+		report.WriteSection(e.stdout, sec)
+		v.Sections = append(v.Sections, sec)
 	}
-	if len(as) == 0 {
+	if len(v.Sections) == 0 {
 		return fmt.Errorf("scale: %w", skipped[0])
 	}
 	for _, err := range skipped {
-		fmt.Fprintf(stderr, "concur: scale: skipped %v\n", err)
+		fmt.Fprintf(e.stderr, "concur: scale: skipped %s\n", strings.TrimPrefix(strings.ReplaceAll(err.Error(), "scale: ", ""), "scale: "))
 	}
-	for _, a := range as {
-		a.writeText(stdout)
-	}
-	if *out != "" {
-		if err := writeReport(*out, "concur scale", "Benchmarks from "+name+"; N is GOMAXPROCS, throughput is 1/(sec/op).", as); err != nil {
-			return fmt.Errorf("scale: %w", err)
-		}
-		fmt.Fprintf(stderr, "concur: report written to %s\n", *out)
-	}
+	report.WriteFooter(e.stdout, v)
 	return nil
 }
 
-// defaultCPUList is 1, 2, 4, … up to twice the cores, and at least 8.
-func defaultCPUList() string {
+// flat reports throughput within ±10% of X(1) at every level, the mark of
+// a benchmark that does not run in parallel.
+func flat(a scale.Analysis) bool {
+	for _, l := range a.Levels {
+		if l.Speedup > 1.1 || l.Speedup < 0.9 {
+			return false
+		}
+	}
+	return len(a.Levels) > 1 && a.X1Measured
+}
+
+// defaultCPUList is 1, 2, 4, … up to twice the cores, and at least 4.
+func defaultCPUList(cores int) string {
 	var l []string
-	for _, n := range doublings(max(8, 2*runtime.NumCPU())) {
+	for _, n := range doublings(max(4, 2*cores)) {
 		l = append(l, strconv.Itoa(n))
 	}
 	return strings.Join(l, ",")
@@ -130,17 +177,16 @@ func parseCPUList(s string) ([]int, error) {
 			l = append(l, n)
 		}
 	}
-	if len(l) < 3 {
-		return nil, fmt.Errorf("-cpu %s: needs at least 3 distinct values to fit a curve", s)
+	if len(l) < 2 {
+		return nil, fmt.Errorf("-cpu %s: needs at least 2 distinct values to show a speed-up", s)
 	}
 	return l, nil
 }
 
-// goTestBench runs the benchmarks and returns their standard output, showing
-// each finished benchmark line as progress. go test's own stderr passes
-// through; on failure its standard output is copied to stderr too, since it
-// holds the test failure.
-func goTestBench(pkgs []string, bench string, cpus []int, count int, benchtime string, stderr io.Writer, progress bool) ([]byte, error) {
+// benchArgs is the go command line that runs the benchmarks: go test's own
+// flags, then the user's flags (after -- on concur's command line), then the
+// packages.
+func benchArgs(pkgs, extra []string, bench string, cpus []int, count int, benchtime string) []string {
 	var cpu []string
 	for _, n := range cpus {
 		cpu = append(cpu, strconv.Itoa(n))
@@ -149,10 +195,20 @@ func goTestBench(pkgs []string, bench string, cpus []int, count int, benchtime s
 	if benchtime != "" {
 		args = append(args, "-benchtime", benchtime)
 	}
+	args = append(args, extra...)
 	if len(pkgs) == 0 {
 		pkgs = []string{"."}
 	}
 	args = append(args, pkgs...)
+	return args
+}
+
+// goTestBench runs the benchmarks and returns their standard output, showing
+// each finished benchmark line as progress. go test's own stderr passes
+// through; on failure its standard output is copied to stderr too, since it
+// holds the test failure.
+func goTestBench(pkgs, extra []string, bench string, cpus []int, count int, benchtime string, stderr io.Writer, progress bool) ([]byte, error) {
+	args := benchArgs(pkgs, extra, bench, cpus, count, benchtime)
 	bar := newBar(stderr, progress, -1, "go "+strings.Join(args, " "))
 	defer bar.done()
 
@@ -187,16 +243,35 @@ func goTestBench(pkgs []string, bench string, cpus []int, count int, benchtime s
 	return out.Bytes(), nil
 }
 
+// benchSeries is one benchmark's throughput per GOMAXPROCS, every run kept.
+type benchSeries struct {
+	name  string
+	order []int // GOMAXPROCS values in increasing order
+	x     map[int][]float64
+}
+
+// benchSet is parsed go test -bench output.
+type benchSet struct {
+	series  []*benchSeries
+	machine string // from the cpu:, goos: and goarch: lines, when present
+}
+
 // parseBench reads go test -bench output with benchfmt and returns one
 // series per benchmark (package and name without the -P suffix), in the
 // order the benchmarks first appear.
-func parseBench(r io.Reader, name string) ([]series, error) {
+func parseBench(r io.Reader, name string) (benchSet, error) {
 	rd := benchfmt.NewReader(r, name)
 	var rs []benchResult
+	var set benchSet
 	for rd.Scan() {
 		res, ok := rd.Result().(*benchfmt.Result)
 		if !ok {
 			continue // unit metadata, or a line benchfmt could not parse
+		}
+		if set.machine == "" {
+			if c := res.GetConfig("cpu"); c != "" {
+				set.machine = strings.TrimSpace(c + "; " + res.GetConfig("goos") + "/" + res.GetConfig("goarch"))
+			}
 		}
 		sec, ok := res.Value("sec/op")
 		if !ok || sec <= 0 {
@@ -219,7 +294,7 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 		rs = append(rs, r)
 	}
 	if err := rd.Err(); err != nil {
-		return nil, err
+		return benchSet{}, err
 	}
 	// go test omits the suffix at GOMAXPROCS 1, so "BenchmarkX/size-64" is
 	// size-64 at 1 proc when "BenchmarkX/size-64-2" is there too.
@@ -229,8 +304,7 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 			prefixes[r.pkg+"\x00"+r.prefix] = true
 		}
 	}
-	index := map[string]int{}
-	var ss []series
+	index := map[string]*benchSeries{}
 	for _, r := range rs {
 		key, procs := r.prefix, r.procs
 		if prefixes[r.pkg+"\x00"+r.full] {
@@ -241,18 +315,24 @@ func parseBench(r io.Reader, name string) ([]series, error) {
 			key = r.pkg + "." + key
 			display += " (" + r.pkg + ")"
 		}
-		i, seen := index[key]
+		s, seen := index[key]
 		if !seen {
-			i = len(ss)
-			index[key] = i
-			ss = append(ss, series{name: display, unit: "ops/s"})
+			s = &benchSeries{name: display, x: map[int][]float64{}}
+			index[key] = s
+			set.series = append(set.series, s)
 		}
-		ss[i].points = append(ss[i].points, scale.Point{N: float64(procs), X: r.x})
+		if _, ok := s.x[procs]; !ok {
+			s.order = append(s.order, procs)
+		}
+		s.x[procs] = append(s.x[procs], r.x)
 	}
-	if len(ss) == 0 {
-		return nil, fmt.Errorf("%s: no benchmark results (want lines like \"BenchmarkX-4  1000  1234 ns/op\")", name)
+	if len(set.series) == 0 {
+		return benchSet{}, fmt.Errorf("%s: no benchmark results (want lines like \"BenchmarkX-4  1000  1234 ns/op\")", name)
 	}
-	return ss, nil
+	for _, s := range set.series {
+		slices.Sort(s.order)
+	}
+	return set, nil
 }
 
 // benchResult is one result line: its full name, the name without a -P

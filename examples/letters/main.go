@@ -9,7 +9,9 @@
 // goroutine). Counting into a local map per goroutine and merging it into the
 // shared map once, under the lock, makes the serial part tiny, and the speed-up
 // approaches the number of cores. The documents are a short text embedded in
-// the program (corpus.txt), repeated.
+// the program (corpus.txt), repeated. Each way is timed several times,
+// interleaved, and the median is printed with the spread and the range of the
+// speed-up, so that a noisy machine cannot pass off a fluke as the lesson.
 package main
 
 import (
@@ -31,10 +33,13 @@ import (
 var corpus string
 
 func main() {
-	copies := flag.Int("copies", 200, "how many times the embedded documents are repeated")
+	// 2000 copies take tens of milliseconds to count: long enough that the
+	// timer and one scheduling hiccup do not decide the speed-up.
+	copies := flag.Int("copies", 2000, "how many times the embedded documents are repeated")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "goroutines counting")
+	reps := flag.Int("reps", 5, "runs of each way of counting; the median is printed with the spread")
 	flag.Parse()
-	if err := run(os.Stdout, documents(*copies), *workers); err != nil {
+	if err := run(os.Stdout, documents(*copies), *workers, *reps); err != nil {
 		fmt.Fprintln(os.Stderr, "letters:", err)
 		os.Exit(1)
 	}
@@ -120,35 +125,70 @@ func countMergeOnce(docs []string, workers int) map[rune]int {
 }
 
 // run counts the letters of docs in the three ways, checks that they agree,
-// and prints the time and speed-up of each and the most frequent letters.
-func run(w io.Writer, docs []string, workers int) error {
+// and prints the median time of reps runs of each, the spread of those runs
+// and the speed-up with its range. The runs of the three ways are
+// interleaved, so that a disturbance of the machine hits all of them rather
+// than one, and the program says so when the spread is too large to tell
+// the ways apart.
+func run(w io.Writer, docs []string, workers, reps int) error {
 	if workers < 1 {
 		return fmt.Errorf("workers must be at least 1, not %d", workers)
 	}
-	start := time.Now()
+	if reps < 1 {
+		return fmt.Errorf("reps must be at least 1, not %d", reps)
+	}
 	want := countSequential(docs)
-	base := time.Since(start)
-
-	fmt.Fprintf(w, "%d documents, %d goroutines\n", len(docs), workers)
-	fmt.Fprintf(w, "%-26s %12s %9s\n", "method", "time", "speed-up")
-	fmt.Fprintf(w, "%-26s %12v %8.2fx\n", "sequential", base.Round(time.Microsecond), 1.0)
-	for _, m := range []struct {
+	methods := []struct {
 		name  string
 		count func([]string, int) map[rune]int
 	}{
+		{"sequential", func(d []string, _ int) map[rune]int { return countSequential(d) }},
 		{"shared map, lock per letter", countLockPerUpdate},
 		{"local maps, merged once", countMergeOnce},
-	} {
-		start := time.Now()
-		got := m.count(docs, workers)
-		d := time.Since(start)
-		if !equal(got, want) {
-			return fmt.Errorf("%s: counts differ from the sequential count", m.name)
+	}
+	times := make([][]time.Duration, len(methods))
+	for r := range reps {
+		for k := range methods {
+			i := (k + r) % len(methods) // a different order each round
+			start := time.Now()
+			got := methods[i].count(docs, workers)
+			times[i] = append(times[i], time.Since(start))
+			if !equal(got, want) {
+				return fmt.Errorf("%s: counts differ from the sequential count", methods[i].name)
+			}
 		}
-		fmt.Fprintf(w, "%-26s %12v %8.2fx\n", m.name, d.Round(time.Microsecond), float64(base)/float64(max(d, 1)))
+	}
+	for i := range times {
+		slices.Sort(times[i])
+	}
+	base := times[0]
+	fmt.Fprintf(w, "%d documents, %d goroutines, median of %d interleaved runs\n", len(docs), workers, reps)
+	fmt.Fprintf(w, "%-28s %10s %7s  %s\n", "method", "time", "spread", "speed-up [range]")
+	var ranges [][2]float64
+	for i, m := range methods {
+		ts := times[i]
+		med := median(ts)
+		spread := float64(ts[len(ts)-1]-ts[0]) / float64(max(med, 1)) / 2
+		sp := float64(median(base)) / float64(max(med, 1))
+		lo := float64(base[0]) / float64(max(ts[len(ts)-1], 1))
+		hi := float64(base[len(base)-1]) / float64(max(ts[0], 1))
+		ranges = append(ranges, [2]float64{lo, hi})
+		fmt.Fprintf(w, "%-28s %10v %6.0f%%  %.2fx [%.2f, %.2f]\n", m.name, med.Round(time.Microsecond), 100*spread, sp, lo, hi)
+	}
+	if lock, merge := ranges[1], ranges[2]; merge[0] <= lock[1] {
+		fmt.Fprintln(w, "the ranges of the two shared ways overlap: the machine was too noisy to tell them apart; try more -copies or -reps")
 	}
 	fmt.Fprintf(w, "most frequent letters: %s\n", top(want, 5))
 	return nil
+}
+
+// median of sorted durations.
+func median(ts []time.Duration) time.Duration {
+	k := len(ts)
+	if k%2 == 1 {
+		return ts[k/2]
+	}
+	return (ts[k/2-1] + ts[k/2]) / 2
 }
 
 func equal(a, b map[rune]int) bool {

@@ -47,12 +47,12 @@ func TestCountersAgreeOnCorpus(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, []string{"ab ba", "cab"}, 2); err != nil {
+	if err := run(&out, []string{"ab ba", "cab"}, 2, 3); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
 	for _, want := range []string{
-		"2 documents, 2 goroutines\n",
+		"2 documents, 2 goroutines, median of 3 interleaved runs\n",
 		"sequential",
 		"shared map, lock per letter",
 		"local maps, merged once",
@@ -62,11 +62,14 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	if strings.Count(s, "x\n") != 3 {
-		t.Errorf("want three speed-up lines:\n%s", s)
+	if strings.Count(s, "x [") != 3 {
+		t.Errorf("want three speed-up lines with their range:\n%s", s)
 	}
-	if err := run(&out, nil, 0); err == nil {
+	if err := run(&out, nil, 0, 3); err == nil {
 		t.Error("run with 0 workers did not fail")
+	}
+	if err := run(&out, nil, 1, 0); err == nil {
+		t.Error("run with 0 repetitions did not fail")
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package check holds the argument checks that concur's packages share, so that
 // a misuse panics with the same phrasing everywhere: the package name, the
-// operation, and what was wrong.
+// operation, and what was wrong. It also holds the one rule for the
+// concurrency argument of chans and pool (Workers).
 package check
 
 import "context"
