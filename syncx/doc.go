@@ -107,4 +107,73 @@
 // Unlock goes on, and no waiter is left behind), NewRWMutex with an unknown
 // Policy, negative counts and weights, a Semaphore.Release that would
 // overflow the count, a Barrier of no parties, and a nil context.
+//
+// # Finding deadlocks
+//
+// Built with the tag concur_lockcheck (go test -tags concur_lockcheck
+// ./...), syncx checks every acquisition of every Mutex and RWMutex,
+// including the re-lock of L inside Cond.Wait, and reports the ways they can
+// deadlock; LockCheckEnabled says whether the tag is on. Without the tag
+// nothing is recorded and the lock paths are the same as without the checker.
+// Locks are checked per instance; SetName gives one a name for the reports.
+//
+//   - Lock order (LockOrderCycle). Acquiring L while holding H records the
+//     edge H -> L with the call sites of both acquisitions. When an
+//     acquisition adds an edge that closes a cycle, of any length and over
+//     edges recorded by any goroutines at any times, the shortest such cycle
+//     is reported, before the acquisition blocks. The program need not have
+//     deadlocked: the report says that goroutines taking these locks
+//     concurrently can. A successful TryLock or TryRLock cannot block, so no
+//     edge leads into the lock it takes, but locks acquired while it is held
+//     record edges from it; a failed one records nothing.
+//   - Recursive locking (RecursiveLock): acquiring a lock the goroutine
+//     already holds in a way that can block on itself, reported before it
+//     blocks.
+//   - Live deadlocks (DeadlockCycle): goroutines blocked in Lock, RLock,
+//     LockContext or RLockContext, each waiting for a lock another one of
+//     them holds, are reported when the last of them is about to block,
+//     with every goroutine's stack; no timeout is involved. With
+//     SetLockWaitLimit, a wait longer than the limit is reported too
+//     (LongWait), with the stack of the holder.
+//
+// Read locks count where they can block. On an RWMutex, a goroutine that
+// waits for the lock in one mode is held back by a goroutine holding it in
+// another mode as follows, and both the cycles of the lock order and
+// recursive acquisitions are reported exactly for these combinations:
+//
+//	holds \ acquires   Lock            RLock
+//	Lock              every policy    every policy
+//	RLock             every policy    WriterPreferring and Fair
+//
+// A read lock holds back a reader only through a writer that queues between
+// them: the writer waits for the first reader and, under WriterPreferring
+// and Fair, the second waits behind the writer. So RLock of an RWMutex the
+// goroutine holds for reading is reported under those two policies even if
+// no writer waits at that moment (one may, in another run), and an order
+// cycle that passes through an RWMutex held for reading and then acquired
+// for reading is reported under them too; under ReaderPreferring, readers
+// never wait for readers and neither is reported. LockContext and
+// RLockContext count as Lock and RLock; one whose ctx is already done
+// returns at once and records nothing, one whose ctx ends while it waits
+// counts as an acquisition that failed, and one that takes the lock after its
+// ctx ended, and so passes it on by the cancellation rule, counts as an
+// acquisition followed at once by Unlock or RUnlock. A lock may be unlocked by another
+// goroutine than the one that locked it: Unlock then ends the locker's hold.
+// An RUnlock by a goroutine that holds no read lock of that RWMutex ends some
+// reader's hold, and the checker cannot tell whose, so it forgets them all:
+// it may then miss a problem with that lock, but it does not invent one.
+//
+// Each problem is reported once, identified by its kind and call sites, to
+// the handler installed with OnLockReport; installing a handler starts a
+// fresh memory of what was reported. The handler runs in the goroutine whose
+// acquisition (or blocking) found the problem, with no lock of the checker
+// held, so it may panic, call t.Fatal or use syncx locks. The default
+// handler prints the report to standard error and panics with it.
+//
+// The checker is for tests and debugging builds: each acquisition reads the
+// goroutine's id and stack and takes a global mutex, which costs
+// microseconds (BENCHMARKS.md has the figures). Its graph holds the locks
+// alive and the edges between them: the node of a lock that the garbage
+// collector frees is dropped with its edges, so creating a lock per request
+// does not make it grow.
 package syncx

@@ -30,7 +30,15 @@ func ExampleMutex() {
 // LockContext gives up when its context ends, and then holds nothing.
 func ExampleMutex_LockContext() {
 	var mu syncx.Mutex
-	mu.Lock() // somebody holds the lock for a long time
+	held, release, released := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() { // somebody holds the lock for a long time
+		mu.Lock()
+		close(held)
+		<-release
+		mu.Unlock()
+		close(released)
+	}()
+	<-held
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
@@ -38,7 +46,8 @@ func ExampleMutex_LockContext() {
 		fmt.Println("gave up:", err)
 	}
 
-	mu.Unlock()
+	close(release)
+	<-released
 	fmt.Println("free again:", mu.TryLock())
 	// Output:
 	// gave up: context deadline exceeded

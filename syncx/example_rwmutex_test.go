@@ -73,7 +73,15 @@ func ExampleNewRWMutex() {
 // RLockContext bounds how long a reader waits for a writer.
 func ExampleRWMutex_RLockContext() {
 	mu := syncx.NewRWMutex(syncx.ReaderPreferring)
-	mu.Lock()
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() { // a writer holds the lock for a long time
+		mu.Lock()
+		close(held)
+		<-release
+		mu.Unlock()
+	}()
+	<-held
+	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	fmt.Println(mu.RLockContext(ctx))

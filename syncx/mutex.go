@@ -66,6 +66,10 @@ const (
 // Lock locks m. If the lock is already in use, the calling goroutine blocks
 // until the mutex is available.
 func (m *Mutex) Lock() {
+	if lockcheckOn {
+		m.lockChecked(nil)
+		return
+	}
 	if m.state.CompareAndSwap(0, mutexLocked) {
 		return
 	}
@@ -76,6 +80,15 @@ func (m *Mutex) Lock() {
 // when m is locked at that moment; it never fails because of contention
 // alone.
 func (m *Mutex) TryLock() bool {
+	if m.tryLock() {
+		lockcheckTryMutex(m)
+		return true
+	}
+	return false
+}
+
+// tryLock is TryLock without the checker's hook, for the lock's own retries.
+func (m *Mutex) tryLock() bool {
 	for {
 		s := m.state.Load()
 		if s&mutexLocked != 0 {
@@ -100,7 +113,11 @@ func (m *Mutex) LockContext(ctx context.Context) error {
 	if closed(done) {
 		return ctx.Err()
 	}
-	if !m.state.CompareAndSwap(0, mutexLocked) {
+	if lockcheckOn {
+		if m.lockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if !m.state.CompareAndSwap(0, mutexLocked) {
 		if err := m.lockSlow(done); err != nil {
 			return ctx.Err()
 		}
@@ -117,6 +134,7 @@ func (m *Mutex) LockContext(ctx context.Context) error {
 
 // Unlock unlocks m. It panics if m is not locked.
 func (m *Mutex) Unlock() {
+	lockcheckUnlockMutex(m)
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
 	}
@@ -126,7 +144,7 @@ func (m *Mutex) Unlock() {
 // spinLock tries to take the lock while it is free, briefly busy-waiting for
 // a holder that is probably about to release it.
 func (m *Mutex) spinLock() bool {
-	return spin(m.TryLock, func() bool { return m.state.Load()&mutexLocked != 0 })
+	return spin(m.tryLock, func() bool { return m.state.Load()&mutexLocked != 0 })
 }
 
 // lockSlow competes for the lock, queueing between attempts, until it takes

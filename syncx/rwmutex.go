@@ -108,6 +108,10 @@ func NewRWMutex(p Policy) *RWMutex {
 // Lock locks rw for writing, blocking until no reader or writer holds it and,
 // under Fair, until every goroutine that started waiting earlier is served.
 func (rw *RWMutex) Lock() {
+	if lockcheckOn {
+		rw.lockChecked(nil)
+		return
+	}
 	if rw.state.CompareAndSwap(0, rwWriter) {
 		return
 	}
@@ -119,6 +123,15 @@ func (rw *RWMutex) Lock() {
 // under way, as with sync.RWMutex) or goroutines are already queued for it
 // (they are served first); never because of contention alone.
 func (rw *RWMutex) TryLock() bool {
+	if rw.tryLock() {
+		lockcheckTryRW(rw, false)
+		return true
+	}
+	return false
+}
+
+// tryLock is TryLock without the checker's hook, for the lock's own retries.
+func (rw *RWMutex) tryLock() bool {
 	return rw.state.CompareAndSwap(0, rwWriter)
 }
 
@@ -134,7 +147,11 @@ func (rw *RWMutex) LockContext(ctx context.Context) error {
 	if closed(done) {
 		return ctx.Err()
 	}
-	if !rw.state.CompareAndSwap(0, rwWriter) {
+	if lockcheckOn {
+		if rw.lockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if !rw.state.CompareAndSwap(0, rwWriter) {
 		if err := rw.lockSlow(done); err != nil {
 			return ctx.Err()
 		}
@@ -150,6 +167,7 @@ func (rw *RWMutex) LockContext(ctx context.Context) error {
 // Unlock unlocks rw for writing. It panics if rw is not locked for writing.
 // Waiting readers and writers are then served according to the policy.
 func (rw *RWMutex) Unlock() {
+	lockcheckUnlockRW(rw, false)
 	if rw.state.CompareAndSwap(rwWriter, 0) {
 		return
 	}
@@ -160,6 +178,10 @@ func (rw *RWMutex) Unlock() {
 // depending on the policy, while writers (WriterPreferring) or any earlier
 // arrivals (Fair) wait.
 func (rw *RWMutex) RLock() {
+	if lockcheckOn {
+		rw.rlockChecked(nil)
+		return
+	}
 	// Optimistically count ourselves in with one atomic add, which unlike a
 	// compare-and-swap cannot fail because other readers come and go. If a
 	// writer holds or the gate is closed, rlockBackOff takes the count back.
@@ -172,6 +194,15 @@ func (rw *RWMutex) RLock() {
 // fails only if a writer holds rw or the policy makes new readers wait at
 // that moment; other readers coming and going never make it fail.
 func (rw *RWMutex) TryRLock() bool {
+	if rw.tryRLock() {
+		lockcheckTryRW(rw, true)
+		return true
+	}
+	return false
+}
+
+// tryRLock is TryRLock without the checker's hook, for the lock's own retries.
+func (rw *RWMutex) tryRLock() bool {
 	for {
 		s := rw.state.Load()
 		if s&(rwWriter|rwGate) != 0 {
@@ -194,7 +225,11 @@ func (rw *RWMutex) RLockContext(ctx context.Context) error {
 	if closed(done) {
 		return ctx.Err()
 	}
-	if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
+	if lockcheckOn {
+		if rw.rlockChecked(done) != nil {
+			return ctx.Err()
+		}
+	} else if rw.state.Add(rwReader)&(rwWriter|rwGate) != 0 {
 		if err := rw.rlockBackOff(done); err != nil {
 			return ctx.Err()
 		}
@@ -209,6 +244,12 @@ func (rw *RWMutex) RLockContext(ctx context.Context) error {
 
 // RUnlock undoes a single RLock. It panics if rw is not locked for reading.
 func (rw *RWMutex) RUnlock() {
+	lockcheckUnlockRW(rw, true)
+	rw.runlock()
+}
+
+// runlock is RUnlock without the checker's hook, for the lock's own use.
+func (rw *RWMutex) runlock() {
 	// Only the last reader out can make a grant possible, and only if
 	// somebody waits.
 	if s := rw.state.Add(-rwReader); s < rwReader && (s < 0 || s&rwQueued != 0) {
@@ -247,7 +288,7 @@ func (rw *RWMutex) spinFor(try func() bool, busy int64) bool {
 // lockSlow takes the write lock, or returns errCancelled once done (nil for
 // Lock) is closed.
 func (rw *RWMutex) lockSlow(done <-chan struct{}) error {
-	if rw.spinFor(rw.TryLock, -1) {
+	if rw.spinFor(rw.tryLock, -1) {
 		return nil
 	}
 	rw.mu.Lock()
@@ -279,14 +320,14 @@ func (rw *RWMutex) lockSlow(done <-chan struct{}) error {
 // transient count looks like a reader holding the lock for a moment, which is
 // a legitimate outcome while that RLock is under way.
 func (rw *RWMutex) rlockBackOff(done <-chan struct{}) error {
-	rw.RUnlock()
+	rw.runlock()
 	return rw.rlockSlow(done)
 }
 
 func (rw *RWMutex) rlockSlow(done <-chan struct{}) error {
 	// Other readers changing the count make the fast path's CAS fail; that
 	// is no reason to queue, and TryRLock retries on exactly that.
-	if rw.spinFor(rw.TryRLock, rwWriter|rwGate) {
+	if rw.spinFor(rw.tryRLock, rwWriter|rwGate) {
 		return nil
 	}
 	rw.mu.Lock()
