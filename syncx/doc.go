@@ -172,8 +172,9 @@
 //
 // The checker is for tests and debugging builds: each acquisition reads the
 // goroutine's id and stack and takes a global mutex, which costs
-// microseconds (BENCHMARKS.md has the figures). Its graph holds the locks
-// alive and the edges between them: the node of a lock that the garbage
+// microseconds (BENCHMARKS.md has the figures). Its graph has a node for
+// each lock that is still alive, and the edges between them; it does not keep
+// a lock from being collected, and the node of a lock that the garbage
 // collector frees is dropped with its edges, so creating a lock per request
 // does not make it grow.
 package syncx
