@@ -38,15 +38,7 @@ func explain(in Input) string {
 		ceiling := fmt.Sprintf("%.2fx [%.2f, %.2f] at N=%g", c.Speedup, c.SpeedupLow, c.SpeedupHigh, c.N)
 		if top.SpeedupHigh >= c.SpeedupLow {
 			fmt.Fprintf(&b, "Measured %s; the machine itself gave only %s to work that shares nothing (calibration), so this run cannot tell the program's limit from the machine's other load.", measured, ceiling)
-			if m := mechanism(a, top, in.Evidence); m != "" {
-				b.WriteString(" " + m)
-			}
-			if c := cpuCost(top, in.Evidence); c != "" {
-				b.WriteString(" " + c)
-			}
-			if o := oversubscription(a, top); o != "" {
-				b.WriteString(" " + o)
-			}
+			writeEvidence(&b, a, top, in)
 			return b.String()
 		}
 	}
@@ -79,16 +71,18 @@ func explain(in Input) string {
 	default:
 		fmt.Fprintf(&b, "Measured %s; the data cannot tell which law limits it (%s).", measured, undeterminedWhy(a, top))
 	}
-	if m := mechanism(a, top, in.Evidence); m != "" {
-		b.WriteString(" " + m)
-	}
-	if c := cpuCost(top, in.Evidence); c != "" {
-		b.WriteString(" " + c)
-	}
-	if o := oversubscription(a, top); o != "" {
-		b.WriteString(" " + o)
-	}
+	writeEvidence(&b, a, top, in)
 	return b.String()
+}
+
+// writeEvidence appends to a verdict what the evidence at the top level
+// says: the mechanism, the CPU cost per unit of work, and oversubscription.
+func writeEvidence(b *strings.Builder, a scale.Analysis, top scale.Level, in Input) {
+	for _, s := range []string{mechanism(a, top, in.Evidence), cpuCost(top, in.Evidence), oversubscription(a, top)} {
+		if s != "" {
+			b.WriteString(" " + s)
+		}
+	}
 }
 
 // cpuCostRange returns how much more process CPU time a unit of work took
