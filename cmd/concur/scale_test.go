@@ -140,15 +140,3 @@ func TestExitStatus(t *testing.T) {
 		}
 	}
 }
-
-// TestBenchArgs: flags after -- reach go test, before the packages.
-func TestBenchArgs(t *testing.T) {
-	got := strings.Join(benchArgs([]string{"./p"}, []string{"-benchmem", "-tags", "x"}, ".", []int{1, 2}, 5, "100x"), " ")
-	want := "test -run ^$ -bench . -cpu 1,2 -count 5 -benchtime 100x -benchmem -tags x ./p"
-	if got != want {
-		t.Errorf("go %s\nwant go %s", got, want)
-	}
-	if got := strings.Join(benchArgs(nil, nil, "X", []int{1, 4}, 1, ""), " "); got != "test -run ^$ -bench X -cpu 1,4 -count 1 ." {
-		t.Errorf("go %s", got)
-	}
-}
