@@ -61,7 +61,7 @@ func TestScaleRunsGoTest(t *testing.T) {
 	if !strings.Contains(stdout, "\n== LockedCounter (github.com/concurkit/concur/cmd/concur/testdata/benchpkg)\n") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	for _, want := range []string{"USL", "Amdahl", "\n=> ", "The benchmarks ran on "} {
+	for _, want := range []string{"USL", "Amdahl", "\n=> ", "The benchmarks ran on ", "CPU busy", "evidence N=2: CPU busy "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

@@ -37,9 +37,12 @@ func runScaleWith(args []string, e env, r benchRunner) (err error) {
 	progress := fs.Bool("progress", isTerminal(e.stderr), "show progress on stderr (default: when stderr is a terminal)")
 	synopsis := "[-cpu 1,2,4,8] [-bench REGEXP] [-count K] [-cores P] [-out report.html] [packages] [-- go test flags]\n" +
 		"       concur scale [-cores P] -in FILE|-\n\n" +
-		"Runs go test -run '^$' -bench REGEXP -cpu LIST on the packages (default .), or reads\n" +
-		"saved output with -in, and analyses each benchmark: N is GOMAXPROCS, X is 1/(sec/op).\n" +
-		"Arguments after -- are passed to go test (e.g. -- -tags purego)."
+		"Builds the packages' test binaries (default .) with go test -c and runs the benchmarks\n" +
+		"matching REGEXP once per -cpu value and repetition, interleaved, or reads saved go test\n" +
+		"-bench output with -in, and analyses each benchmark: N is GOMAXPROCS, X is 1/(sec/op).\n" +
+		"When it runs them, it records per level the process's CPU use and its block profile\n" +
+		"(where goroutines waited), shared by the benchmarks of one package.\n" +
+		"Arguments after -- are go test flags (e.g. -- -tags purego -benchmem)."
 	if help, err := parseFlags(fs, synopsis, args, e.stdout); help || err != nil {
 		return err
 	}
