@@ -61,7 +61,7 @@ func TestScaleRunsGoTest(t *testing.T) {
 	if !strings.Contains(stdout, "\n== LockedCounter (github.com/concurkit/concur/cmd/concur/testdata/benchpkg)\n") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	for _, want := range []string{"USL", "Amdahl", "\n=> ", "The benchmarks ran on "} {
+	for _, want := range []string{"USL", "Amdahl", "\n=> ", "The benchmarks ran on ", "CPU busy", "evidence N=2: CPU busy "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -138,17 +138,5 @@ func TestExitStatus(t *testing.T) {
 				t.Errorf("concur %s: stderr %q, want one line", tc.args, stderr.String())
 			}
 		}
-	}
-}
-
-// TestBenchArgs: flags after -- reach go test, before the packages.
-func TestBenchArgs(t *testing.T) {
-	got := strings.Join(benchArgs([]string{"./p"}, []string{"-benchmem", "-tags", "x"}, ".", []int{1, 2}, 5, "100x"), " ")
-	want := "test -run ^$ -bench . -cpu 1,2 -count 5 -benchtime 100x -benchmem -tags x ./p"
-	if got != want {
-		t.Errorf("go %s\nwant go %s", got, want)
-	}
-	if got := strings.Join(benchArgs(nil, nil, "X", []int{1, 4}, 1, ""), " "); got != "test -run ^$ -bench X -cpu 1,4 -count 1 ." {
-		t.Errorf("go %s", got)
 	}
 }

@@ -1,25 +1,30 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
 
+	"github.com/concurkit/concur/cmd/concur/internal/lab"
 	"github.com/concurkit/concur/cmd/concur/internal/report"
 	"github.com/concurkit/concur/scale"
 )
 
-func runScale(args []string, e env) (err error) {
+func runScale(args []string, e env) error {
+	return runScaleWith(args, e, nil)
+}
+
+// runScaleWith is runScale with the benchmarks run by r; nil runs them with
+// the go command.
+func runScaleWith(args []string, e env, r benchRunner) (err error) {
 	m := e.machine()
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	cpu := fs.String("cpu", defaultCPUList(m.Cores), "comma-separated GOMAXPROCS values to run the benchmarks at")
@@ -32,9 +37,12 @@ func runScale(args []string, e env) (err error) {
 	progress := fs.Bool("progress", isTerminal(e.stderr), "show progress on stderr (default: when stderr is a terminal)")
 	synopsis := "[-cpu 1,2,4,8] [-bench REGEXP] [-count K] [-cores P] [-out report.html] [packages] [-- go test flags]\n" +
 		"       concur scale [-cores P] -in FILE|-\n\n" +
-		"Runs go test -run '^$' -bench REGEXP -cpu LIST on the packages (default .), or reads\n" +
-		"saved output with -in, and analyses each benchmark: N is GOMAXPROCS, X is 1/(sec/op).\n" +
-		"Arguments after -- are passed to go test (e.g. -- -tags purego)."
+		"Builds the packages' test binaries (default .) with go test -c and runs the benchmarks\n" +
+		"matching REGEXP once per -cpu value and repetition, interleaved, or reads saved go test\n" +
+		"-bench output with -in, and analyses each benchmark: N is GOMAXPROCS, X is 1/(sec/op).\n" +
+		"When it runs them, it records per level the process's CPU use and its block profile\n" +
+		"(where goroutines waited), shared by the benchmarks of one package.\n" +
+		"Arguments after -- are go test flags (e.g. -- -tags purego -benchmem)."
 	if help, err := parseFlags(fs, synopsis, args, e.stdout); help || err != nil {
 		return err
 	}
@@ -49,11 +57,18 @@ func runScale(args []string, e env) (err error) {
 		return errors.New("scale: -cores must not be negative")
 	}
 	var (
-		input []byte
-		name  string
+		input    []byte
+		name     string
+		evidence map[string][]lab.Evidence // per package; nil with -in
 	)
-	var levels []int
+	var (
+		levels                []int
+		buildFlags, testFlags []string
+	)
 	if *in == "" {
+		if buildFlags, testFlags, err = splitGoTestFlags(extra); err != nil {
+			return fmt.Errorf("scale: %w", err)
+		}
 		if levels, err = parseCPUList(*cpu); err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
@@ -87,10 +102,26 @@ func runScale(args []string, e env) (err error) {
 		if *cores == 0 {
 			*cores = m.Cores // measured here, so the processors are known
 		}
-		input, err = goTestBench(pkgs, extra, *bench, levels, *count, *benchtime, e.stderr, *progress)
+		if r == nil {
+			dir, err := os.MkdirTemp("", "concur-scale-")
+			if err != nil {
+				return fmt.Errorf("scale: %w", err)
+			}
+			defer os.RemoveAll(dir)
+			r = &execRunner{dir: dir, stderr: e.stderr}
+		}
+		bins, err := r.build(pkgs, buildFlags)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
+		bar := newBar(e.stderr, *progress, *count*len(levels)*len(bins), "benchmarks of "+strconv.Itoa(len(bins))+" packages")
+		ms, err := measureScale(r, bins, *bench, levels, *count, *benchtime, testFlags, *cores, bar)
+		bar.done()
+		if err != nil {
+			e.stderr.Write(ms.out) // it holds the failure
+			return fmt.Errorf("scale: go test failed: %w", err)
+		}
+		input, evidence = ms.out, ms.evidence
 		name = "go test output"
 	}
 	bs, err := parseBench(bytes.NewReader(input), name)
@@ -105,6 +136,15 @@ func runScale(args []string, e env) (err error) {
 		v.Scope = append(v.Scope, fmt.Sprintf("The benchmarks ran on %d processors: only GOMAXPROCS ≤ %d measures scaling; larger values are shown as oversubscription and not fitted.", *cores, *cores))
 	} else {
 		v.Scope = append(v.Scope, "The number of processors that ran the benchmarks is unknown (pass -cores P): every GOMAXPROCS value is taken to have had a processor of its own.")
+	}
+	if evidence == nil {
+		v.Scope = append(v.Scope, "No evidence of where the time went (CPU busy, time blocked and where): it is recorded only when concur scale runs the benchmarks itself, not from saved output.")
+	} else {
+		v.Scope = append(v.Scope, fmt.Sprintf("Evidence is per test process, one per GOMAXPROCS value and repetition: CPU busy is its CPU time over wall time × processors; blocked is its block profile (rate %dns) over wall time × GOMAXPROCS, without the testing harness's own waits. GC and scheduling delay are not measured from outside the process.", scaleBlockRate))
+	}
+	perPkg := map[string]int{}
+	for _, s := range bs.series {
+		perPkg[s.pkg]++
 	}
 	report.WriteHeader(e.stdout, v)
 	// A benchmark that cannot be analysed is skipped with a warning, so
@@ -127,7 +167,11 @@ func runScale(args []string, e env) (err error) {
 			skipped = append(skipped, fmt.Errorf("%s: %w", s.name, err))
 			continue
 		}
-		sec := report.NewSection(report.Input{Name: s.name, Unit: "ops/s", Analysis: a, NKind: "processors"})
+		sec := report.NewSection(report.Input{Name: s.name, Unit: "ops/s", Analysis: a, NKind: "processors",
+			Evidence: evidence[s.pkg], ProcessEvidence: evidence != nil})
+		if k := perPkg[s.pkg]; k > 1 && len(evidence[s.pkg]) > 0 {
+			sec.Caveats = append(sec.Caveats, fmt.Sprintf("the evidence covers all %d benchmarks of its package run at each GOMAXPROCS, not this one alone (select one with -bench to separate them)", k))
+		}
 		if flat(a) {
 			sec.Caveats = append(sec.Caveats, "throughput is flat across -cpu: the benchmark probably runs on one goroutine whatever GOMAXPROCS is (does it use b.RunParallel?), so it says nothing about scalability")
 		}
@@ -183,70 +227,11 @@ func parseCPUList(s string) ([]int, error) {
 	return l, nil
 }
 
-// benchArgs is the go command line that runs the benchmarks: go test's own
-// flags, then the user's flags (after -- on concur's command line), then the
-// packages.
-func benchArgs(pkgs, extra []string, bench string, cpus []int, count int, benchtime string) []string {
-	var cpu []string
-	for _, n := range cpus {
-		cpu = append(cpu, strconv.Itoa(n))
-	}
-	args := []string{"test", "-run", "^$", "-bench", bench, "-cpu", strings.Join(cpu, ","), "-count", strconv.Itoa(count)}
-	if benchtime != "" {
-		args = append(args, "-benchtime", benchtime)
-	}
-	args = append(args, extra...)
-	if len(pkgs) == 0 {
-		pkgs = []string{"."}
-	}
-	args = append(args, pkgs...)
-	return args
-}
-
-// goTestBench runs the benchmarks and returns their standard output, showing
-// each finished benchmark line as progress. go test's own stderr passes
-// through; on failure its standard output is copied to stderr too, since it
-// holds the test failure.
-func goTestBench(pkgs, extra []string, bench string, cpus []int, count int, benchtime string, stderr io.Writer, progress bool) ([]byte, error) {
-	args := benchArgs(pkgs, extra, bench, cpus, count, benchtime)
-	bar := newBar(stderr, progress, -1, "go "+strings.Join(args, " "))
-	defer bar.done()
-
-	var out bytes.Buffer
-	pr, pw := io.Pipe()
-	cmd := exec.Command("go", args...)
-	cmd.Stdout = io.MultiWriter(&out, pw)
-	cmd.Stderr = stderr
-	scanDone := make(chan struct{})
-	go func() {
-		defer close(scanDone)
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if f := strings.Fields(sc.Text()); len(f) > 2 && strings.HasPrefix(f[0], "Benchmark") {
-				bar.step(f[0])
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	err := cmd.Run()
-	pw.Close()
-	<-scanDone
-	if err != nil {
-		bar.done()
-		stderr.Write(out.Bytes())
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("go test failed (%v)", ee)
-		}
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
 // benchSeries is one benchmark's throughput per GOMAXPROCS, every run kept.
 type benchSeries struct {
 	name  string
-	order []int // GOMAXPROCS values in increasing order
+	pkg   string // import path, from the pkg: line; empty without one
+	order []int  // GOMAXPROCS values in increasing order
 	x     map[int][]float64
 }
 
@@ -317,7 +302,7 @@ func parseBench(r io.Reader, name string) (benchSet, error) {
 		}
 		s, seen := index[key]
 		if !seen {
-			s = &benchSeries{name: display, x: map[int][]float64{}}
+			s = &benchSeries{name: display, pkg: r.pkg, x: map[int][]float64{}}
 			index[key] = s
 			set.series = append(set.series, s)
 		}

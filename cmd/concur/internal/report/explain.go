@@ -78,7 +78,7 @@ func explain(in Input) string {
 // writeEvidence appends to a verdict what the evidence at the top level
 // says: the mechanism, the CPU cost per unit of work, and oversubscription.
 func writeEvidence(b *strings.Builder, a scale.Analysis, top scale.Level, in Input) {
-	for _, s := range []string{mechanism(a, top, in.Evidence), cpuCost(top, in.Evidence), oversubscription(a, top)} {
+	for _, s := range []string{mechanism(a, top, in.Evidence, in.ProcessEvidence), cpuCost(top, in.Evidence), oversubscription(a, top)} {
 		if s != "" {
 			b.WriteString(" " + s)
 		}
@@ -195,7 +195,7 @@ func undeterminedWhy(a scale.Analysis, top scale.Level) string {
 }
 
 // mechanism names what the evidence at the top scaling level shows.
-func mechanism(a scale.Analysis, top scale.Level, evs []lab.Evidence) string {
+func mechanism(a scale.Analysis, top scale.Level, evs []lab.Evidence, process bool) string {
 	var e *lab.Evidence
 	for i := range evs {
 		if float64(evs[i].N) == top.N {
@@ -210,6 +210,8 @@ func mechanism(a scale.Analysis, top scale.Level, evs []lab.Evidence) string {
 		return fmt.Sprintf("Evidence: at N=%d, %s of goroutine time was blocked, most in %s (%s).", e.N, pct(e.Blocked), e.Sites[0].Where, pct(e.Sites[0].Share))
 	case e.GCShare >= 0.10:
 		return fmt.Sprintf("Evidence: at N=%d garbage collection took %s of CPU time.", e.N, pct(e.GCShare))
+	case e.CPUUtil < 0.75 && process:
+		return fmt.Sprintf("Evidence: at GOMAXPROCS=%d the benchmark process kept the processors busy only %s of the time and was blocked %s in synchronisation: the benchmark runs serially for part of its time (fewer busy goroutines than processors) or waits outside synchronisation (I/O, sleep, other load on the machine).", e.N, pct(e.CPUUtil), pct(e.Blocked))
 	case e.CPUUtil < 0.75:
 		return fmt.Sprintf("Evidence: at N=%d the processors were busy only %s of the time and goroutines were blocked %s: time was lost outside the program's synchronisation (other load on the machine, or scheduling).", e.N, pct(e.CPUUtil), pct(e.Blocked))
 	case a.Regime == scale.Contention || a.Regime == scale.NoSpeedup || a.Regime == scale.Coherency:

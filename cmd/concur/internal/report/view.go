@@ -56,6 +56,11 @@ type Input struct {
 	// NKind names what N counts, for the verdict: "goroutines",
 	// "GOMAXPROCS", "clients".
 	NKind string
+	// ProcessEvidence says the evidence is of a whole benchmark process
+	// seen from outside (concur scale): GC share and scheduling delay are
+	// not measured (GCShare is NaN), and CPU well below the processors
+	// means the benchmark ran serially or waited.
+	ProcessEvidence bool
 }
 
 // Ceiling is the calibration's result, against which a lab reads the
@@ -213,7 +218,9 @@ func evidenceLines(a scale.Analysis, evs []lab.Evidence) []string {
 		if len(ss) > 0 {
 			line += " (" + strings.Join(ss, "; ") + ")"
 		}
-		line += fmt.Sprintf(", GC %s of CPU, median scheduling delay %s", pct(e.GCShare), duration(e.SchedLatency))
+		if !math.IsNaN(e.GCShare) { // NaN: not measured
+			line += fmt.Sprintf(", GC %s of CPU, median scheduling delay %s", pct(e.GCShare), duration(e.SchedLatency))
+		}
 		out = append(out, line)
 	}
 	return out
