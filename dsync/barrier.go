@@ -2,6 +2,7 @@ package dsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -226,6 +227,9 @@ func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
 			Then(clientv3.OpPut(b.stateKey(), next.encode()), clientv3.OpPut(key, "", clientv3.WithLease(b.s.Lease()))).
 			Commit()
 		cancel()
+		if err != nil && errors.Is(leaseErr(err), ErrSessionLost) {
+			return 0, ErrSessionLost // refused whole: the caller never arrived
+		}
 		if err != nil {
 			// The arrival may have been applied: leave so as to break it,
 			// unless the round was released with it.

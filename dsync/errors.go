@@ -1,6 +1,10 @@
 package dsync
 
-import "errors"
+import (
+	"errors"
+
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+)
 
 // ErrWouldBlock is returned by TryLock, TryRLock and TryAcquire when the
 // holding cannot be granted at once. Nothing is left in etcd.
@@ -22,3 +26,13 @@ var ErrBrokenBarrier = errors.New("dsync: barrier is broken")
 // primitive's prefix were not written by dsync. The call leaves the other
 // processes' state as it was.
 var ErrMismatch = errors.New("dsync: primitive settings differ between processes")
+
+// leaseErr turns etcd's refusal of a write attached to a lease that no
+// longer exists into ErrSessionLost: the session learns that its lease
+// ended only at its next keep-alive, but the write already tells.
+func leaseErr(err error) error {
+	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
+		return ErrSessionLost
+	}
+	return err
+}

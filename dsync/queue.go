@@ -2,6 +2,7 @@ package dsync
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -117,6 +118,9 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 		txn = q.c.Txn(wctx).Then(clientv3.OpPut(key, v.encode(), lease), rng)
 	}
 	resp, err := txn.Commit()
+	if err != nil && errors.Is(leaseErr(err), ErrSessionLost) {
+		return holding{}, ErrSessionLost // refused whole: nothing was written
+	}
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -1,0 +1,31 @@
+package dsync_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/concurkit/concur/dsync"
+)
+
+// TestCallsAfterLeaseRevoked: once the session's lease is gone, calls
+// return ErrSessionLost, also before the session has noticed (its Done
+// closes only at the next keep-alive).
+func TestCallsAfterLeaseRevoked(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSession(t)
+	if _, err := shared.NewClient(t).Revoke(ctx, s.Lease()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dsync.NewMutex(s, uniqueName(t)).Lock(ctx); !errors.Is(err, dsync.ErrSessionLost) {
+		t.Errorf("Mutex.Lock: %v, want ErrSessionLost", err)
+	}
+	if _, err := dsync.NewSemaphore(s, uniqueName(t), 2).TryAcquire(ctx, 1); !errors.Is(err, dsync.ErrSessionLost) {
+		t.Errorf("Semaphore.TryAcquire: %v, want ErrSessionLost", err)
+	}
+	if _, err := dsync.NewRWMutex(s, uniqueName(t), dsync.WriterPreferring).RLock(ctx); !errors.Is(err, dsync.ErrSessionLost) {
+		t.Errorf("RWMutex.RLock: %v, want ErrSessionLost", err)
+	}
+	if _, err := dsync.NewBarrier(s, uniqueName(t), 2).Await(ctx); !errors.Is(err, dsync.ErrSessionLost) {
+		t.Errorf("Barrier.Await: %v, want ErrSessionLost", err)
+	}
+}
