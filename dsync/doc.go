@@ -70,7 +70,7 @@
 // receives an event when it may proceed, and takes one more round trip to
 // claim its grant, which also yields its token. Unlock and Release take one
 // round trip. Barrier.Await takes two or three
-// (see its doc), Latch.CountDown one.
+// (see its doc), Latch.CountDown one (two for the first countdown).
 //
 // # Testing
 //

@@ -36,12 +36,39 @@ func NewLatch(s *concurrency.Session, name string, count int) *Latch {
 	return &Latch{c: s.Client(), s: s, prefix: prefixFor("latch", name), count: count}
 }
 
-// CountDown counts the latch down by one, in one round trip. Counting down
-// a latch that has reached zero has no effect on it.
+// CountDown counts the latch down by one, in one round trip (two for the
+// first countdown). Counting down a latch that has reached zero has no
+// effect on it. A latch made with another count returns ErrMismatch and
+// writes nothing.
 func (l *Latch) CountDown(ctx context.Context) error {
 	checkContext(ctx)
-	_, err := l.c.Put(ctx, l.prefix+uniqueSuffix(l.s), strconv.Itoa(l.count))
-	return err
+	key, want := l.prefix+uniqueSuffix(l.s), strconv.Itoa(l.count)
+	for {
+		// Every countdown present carries this count: add one.
+		resp, err := l.c.Txn(ctx).
+			If(clientv3.Compare(clientv3.Value(l.prefix).WithPrefix(), "=", want)).
+			Then(clientv3.OpPut(key, want)).
+			Else(clientv3.OpGet(l.prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())).
+			Commit()
+		if err != nil {
+			return err
+		}
+		if resp.Succeeded {
+			return nil
+		}
+		if resp.Responses[0].GetResponseRange().Count > 0 {
+			return ErrMismatch // a countdown with another count
+		}
+		// None present (a value comparison fails on an empty range): be
+		// the first, unless another came meanwhile.
+		resp, err = l.c.Txn(ctx).
+			If(clientv3.Compare(clientv3.CreateRevision(l.prefix).WithPrefix(), "=", 0)).
+			Then(clientv3.OpPut(key, want)).
+			Commit()
+		if err != nil || resp.Succeeded {
+			return err
+		}
+	}
 }
 
 // Count returns the current count.

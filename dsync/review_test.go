@@ -7,6 +7,25 @@ import (
 	"github.com/concurkit/concur/dsync"
 )
 
+// TestLatchMismatchLeavesOthersAlone: a process that counts down a latch
+// with another count gets ErrMismatch and does not disturb those that came
+// first (their Count and Wait keep working).
+func TestLatchMismatchLeavesOthersAlone(t *testing.T) {
+	ctx := testCtx(t)
+	name := uniqueName(t)
+	three := dsync.NewLatch(newSession(t), name, 3)
+	if err := three.CountDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	five := dsync.NewLatch(newSession(t), name, 5)
+	if err := five.CountDown(ctx); !errors.Is(err, dsync.ErrMismatch) {
+		t.Fatalf("CountDown with another count: %v, want ErrMismatch", err)
+	}
+	if c, err := three.Count(ctx); err != nil || c != 2 {
+		t.Fatalf("Count after a mismatched CountDown = %d, %v; want 2, nil", c, err)
+	}
+}
+
 // TestCallsAfterLeaseRevoked: once the session's lease is gone, calls
 // return ErrSessionLost, also before the session has noticed (its Done
 // closes only at the next keep-alive).
