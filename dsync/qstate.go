@@ -7,10 +7,16 @@ import (
 
 // load appends the keys of a snapshot, sorted by creation revision, to st.
 // A key that dsync did not write, or one written with other settings, makes
-// the whole request fail with ErrMismatch rather than guess.
+// the whole request fail with ErrMismatch rather than guess, if it came
+// before the waiter's own key. One that came after it is skipped: its
+// writer's snapshot holds the waiter's key, so that request fails and
+// removes itself, and must not fail the waiters that came first.
 func (st *qstate) load(q *queue, kvs []*mvccpb.KeyValue) error {
 	for _, kv := range kvs {
 		e, err := q.entryOf(kv)
+		if err != nil && kv.CreateRevision > st.mine {
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -56,6 +62,9 @@ func (st *qstate) apply(q *queue, ev *clientv3.Event, mine string) error {
 		return nil
 	}
 	e, err := q.entryOf(kv)
+	if err != nil && kv.CreateRevision > st.mine && st.find(key) == nil {
+		return nil // a later request with other settings: see load
+	}
 	if err != nil {
 		return err
 	}

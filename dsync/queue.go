@@ -54,6 +54,7 @@ type entry struct {
 type qstate struct {
 	rev     int64
 	entries []entry // by rev, ascending
+	mine    int64   // the creation revision of the waiter's own key
 
 	// Seen by this waiter since it arrived (WriterPreferring): whether some
 	// writer held the lock, and the revision at which the last writer that
@@ -132,9 +133,17 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 	rev := resp.Header.Revision
 	h := holding{key: key, weight: weight, token: rev}
 	if resp.Succeeded && q.immediate(kind) != nil {
+		// Granted on the conditions alone; the settings of the keys before
+		// it are checked still, so that a request with other settings never
+		// returns a holding.
+		st := &qstate{rev: rev, mine: rev}
+		if err := st.load(q, resp.Responses[1].GetResponseRange().Kvs); err != nil {
+			q.remove(ctx, key)
+			return holding{}, err
+		}
 		return h, nil
 	}
-	st := &qstate{rev: rev}
+	st := &qstate{rev: rev, mine: rev}
 	if err := st.load(q, resp.Responses[1].GetResponseRange().Kvs); err != nil {
 		q.remove(ctx, key)
 		return holding{}, err

@@ -26,6 +26,49 @@ func TestLatchMismatchLeavesOthersAlone(t *testing.T) {
 	}
 }
 
+// TestMismatchDoesNotFailWaiters: a request with other settings that meets
+// waiting requests in etcd fails, and the waiters go on waiting and are
+// granted in turn.
+func TestMismatchDoesNotFailWaiters(t *testing.T) {
+	ctx := testCtx(t)
+	name := uniqueName(t)
+	holder := dsync.NewSemaphore(newSession(t), name, 1)
+	waiter := dsync.NewSemaphore(newSession(t), name, 1)
+	if _, err := holder.Acquire(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := waiter.Acquire(ctx, 1)
+		done <- err
+	}()
+	waitKeys(t, "semaphore", name, 2, done)
+	if _, err := dsync.NewSemaphore(newSession(t), name, 2).Acquire(ctx, 1); !errors.Is(err, dsync.ErrMismatch) {
+		t.Fatalf("Acquire with other permits: %v", err)
+	}
+	if err := holder.Release(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the waiter, after a mismatched request came and went: %v", err)
+	}
+	if err := waiter.Release(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// An RWMutex reader of another policy must neither fail a waiting
+	// writer nor be granted beside the holder's policy.
+	rwName := uniqueName(t)
+	rholder := dsync.NewRWMutex(newSession(t), rwName, dsync.WriterPreferring)
+	if _, err := rholder.RLock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dsync.NewRWMutex(newSession(t), rwName, dsync.ReaderPreferring).RLock(ctx); !errors.Is(err, dsync.ErrMismatch) {
+		t.Fatalf("RLock with another policy beside a reader: %v, want ErrMismatch", err)
+	}
+	rholder.RUnlock(ctx)
+}
+
 // TestCallsAfterLeaseRevoked: once the session's lease is gone, calls
 // return ErrSessionLost, also before the session has noticed (its Done
 // closes only at the next keep-alive).
