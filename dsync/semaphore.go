@@ -22,6 +22,12 @@ type Semaphore struct {
 	q       queue
 	permits int64
 
+	// release is held by one Release from before it reads held until its
+	// transaction is done: a partial Release rewrites a key with the weight
+	// it computed, and two at once could be applied in the other order,
+	// leaving the larger weight, so that released permits stayed taken.
+	release chan struct{}
+
 	mu   sync.Mutex
 	held []holding // oldest first; guarded by mu
 }
@@ -36,7 +42,7 @@ func NewSemaphore(s *concurrency.Session, name string, permits int64) *Semaphore
 	if permits < 1 {
 		panic(fmt.Sprintf("dsync: NewSemaphore with %d permits; it needs at least 1", permits))
 	}
-	return &Semaphore{q: queue{s: s, c: s.Client(), prefix: prefixFor("semaphore", name), kind: 's', setting: permits}, permits: permits}
+	return &Semaphore{q: queue{s: s, c: s.Client(), prefix: prefixFor("semaphore", name), kind: 's', setting: permits}, permits: permits, release: make(chan struct{}, 1)}
 }
 
 // Acquire waits until n permits are granted to the caller, in arrival order.
@@ -80,12 +86,15 @@ func (s *Semaphore) Release(ctx context.Context, n int64) error {
 	if n < 1 {
 		panic(fmt.Sprintf("dsync: Release of %d permits", n))
 	}
-	s.mu.Lock()
-	var total int64
-	for _, h := range s.held {
-		total += h.weight
+	s.checkHolds(n) // at once, before waiting for another Release
+	select {
+	case s.release <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	if n > total {
+	defer func() { <-s.release }()
+	s.mu.Lock()
+	if total := s.holds(); n > total { // another Release took them meanwhile
 		s.mu.Unlock()
 		panic(fmt.Sprintf("dsync: Release of %d permits; this handle holds %d", n, total))
 	}
@@ -112,6 +121,25 @@ func (s *Semaphore) Release(ctx context.Context, n int64) error {
 		s.mu.Unlock()
 	}
 	return err
+}
+
+// holds returns the permits held through the handle; s.mu is held.
+func (s *Semaphore) holds() int64 {
+	var total int64
+	for _, h := range s.held {
+		total += h.weight
+	}
+	return total
+}
+
+// checkHolds panics if the handle holds fewer than n permits.
+func (s *Semaphore) checkHolds(n int64) {
+	s.mu.Lock()
+	total := s.holds()
+	s.mu.Unlock()
+	if n > total {
+		panic(fmt.Sprintf("dsync: Release of %d permits; this handle holds %d", n, total))
+	}
 }
 
 // restore gives back to the handle what a failed Release took out.
