@@ -5,19 +5,25 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// load appends the keys of a snapshot, sorted by creation revision, to st.
-// A key that dsync did not write, or one written with other settings, makes
-// the whole request fail with ErrMismatch rather than guess, if it came
-// before the waiter's own key. One that came after it is skipped: its
-// writer's snapshot holds the waiter's key, so that request fails and
-// removes itself, and must not fail the waiters that came first.
+// load appends the keys of a snapshot, sorted by creation revision, to st
+// (whose entries are empty). A key that dsync did not write, or one written
+// with other settings, makes the whole request fail with ErrMismatch rather
+// than guess, if it came before the waiter's own key and, for one written
+// with other settings, before every key with the right ones.
+//
+// The others are skipped: the snapshot of the request that wrote such a key
+// held the waiter's key or that earlier key (keys are never re-created, so
+// one present now with a smaller creation revision was present then), so
+// that request fails and removes its key; it must not fail the requests
+// that came before it.
 func (st *qstate) load(q *queue, kvs []*mvccpb.KeyValue) error {
 	for _, kv := range kvs {
 		e, err := q.entryOf(kv)
-		if err != nil && kv.CreateRevision > st.mine {
-			continue
-		}
 		if err != nil {
+			_, fromDsync := decodeEntry(kv.Value)
+			if kv.CreateRevision > st.mine || (fromDsync && len(st.entries) > 0) {
+				continue
+			}
 			return err
 		}
 		st.entries = append(st.entries, e)

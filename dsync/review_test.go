@@ -91,3 +91,40 @@ func TestCallsAfterLeaseRevoked(t *testing.T) {
 		t.Errorf("Barrier.Await: %v, want ErrSessionLost", err)
 	}
 }
+
+// TestMismatchBehindAHolderDoesNotFailNewcomers: a request with other
+// settings that is still in etcd (it fails and removes its key a moment
+// later) does not fail a newcomer with the right settings when the
+// primitive's own keys came before it.
+func TestMismatchBehindAHolderDoesNotFailNewcomers(t *testing.T) {
+	ctx := testCtx(t)
+	name := uniqueName(t)
+	c := shared.NewClient(t)
+	holder := dsync.NewSemaphore(newSession(t), name, 1)
+	if _, err := holder.Acquire(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	// The key of a request for 1 of 2 permits, as its process writes it
+	// just before it sees the holder's key and fails.
+	stray := name + "\x00semaphore\x00q/stray"
+	if _, err := c.Put(ctx, stray, "s 1 2 0"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	newcomer := dsync.NewSemaphore(newSession(t), name, 1)
+	go func() {
+		_, err := newcomer.Acquire(ctx, 1)
+		done <- err
+	}()
+	waitKeys(t, "semaphore", name, 3, done)
+	if _, err := c.Delete(ctx, stray); err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Release(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("newcomer behind a holder and a mismatched request: %v", err)
+	}
+	newcomer.Release(ctx, 1)
+}
