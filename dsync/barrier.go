@@ -175,7 +175,10 @@ func (b *Barrier) Reset(ctx context.Context) error {
 // ErrBrokenBarrier if the round broke, ErrSessionLost if the caller's lease
 // ended, and ctx.Err() if ctx ended first, which breaks the round for the
 // others; if the round completed at the same moment, Await reports success,
-// since the others were released with the caller counted. Round trips: two
+// since the others were released with the caller counted. The last arrival
+// writes no key tied to its lease: if that lease has ended but its session
+// has not yet noticed (it learns at its next keep-alive), it still completes
+// the round and returns 0. Round trips: two
 // for the last arrival, three (and a watch event) for the others, plus one
 // more read and write each time a concurrent arrival wins the race for the
 // round's state.
