@@ -100,6 +100,11 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 	}
 	key := q.sub(kind) + uniqueSuffix(q.s)
 	v := entryValue{kind: kind, weight: weight, setting: q.setting}
+	if try && q.orderOnly() {
+		if h, done, err := q.tryFirst(ctx, key, v); done {
+			return h, err
+		}
+	}
 	lease := clientv3.WithLease(q.s.Lease())
 	rng := clientv3.OpGet(q.prefix, clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend))
 
@@ -181,6 +186,48 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 	}
 	h.token = tok
 	return h, nil
+}
+
+// tryFirst decides a try of an order-only primitive on a snapshot, before
+// writing anything: a try that cannot be granted must not put a key in the
+// queue, where for a moment it would stand ahead of other tries that could.
+// If the snapshot allows the grant, the key is written on condition that
+// nothing was added or changed under the prefix since (removals only help);
+// with done false, that failed and the caller decides as usual.
+func (q *queue) tryFirst(ctx context.Context, key string, v entryValue) (h holding, done bool, err error) {
+	resp, err := q.c.Get(ctx, q.prefix, clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend))
+	if err != nil {
+		return holding{}, true, err
+	}
+	rev := resp.Header.Revision
+	st := &qstate{rev: rev, mine: rev + 1}
+	if err := st.load(q, resp.Kvs); err != nil {
+		return holding{}, true, err
+	}
+	st.entries = append(st.entries, entry{key: key, rev: rev + 1, v: v})
+	if !q.grantable(st, &st.entries[len(st.entries)-1]) {
+		return holding{}, true, ErrWouldBlock
+	}
+	wctx, cancel := writeContext(ctx)
+	defer cancel()
+	tresp, err := q.c.Txn(wctx).
+		If(clientv3.Compare(clientv3.ModRevision(q.prefix).WithPrefix(), "<", rev+1)).
+		Then(clientv3.OpPut(key, v.encode(), clientv3.WithLease(q.s.Lease()))).
+		Commit()
+	if err != nil && errors.Is(leaseErr(err), ErrSessionLost) {
+		return holding{}, true, ErrSessionLost
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		q.remove(ctx, key) // the put may have been applied
+		return holding{}, true, err
+	}
+	if !tresp.Succeeded {
+		return holding{}, false, nil
+	}
+	return holding{key: key, weight: v.weight, token: tresp.Header.Revision}, true, nil
 }
 
 // immediate returns the conditions under which a new request of this kind
