@@ -68,10 +68,12 @@
 // Lock and Acquire take one etcd round trip (a transaction) when granted at
 // once. A waiter opens a watch (plus one read if the queue moved meanwhile),
 // receives an event when it may proceed, and takes one more round trip to
-// claim its grant, which also yields its token. TryLock and TryAcquire (and
-// the tries of a Fair RWMutex) read the queue first and write only when they
-// can be granted: one round trip when they fail, two when they succeed, so a
-// try that fails never stands in another's way. Unlock and Release take one
+// claim its grant, which also yields its token. TryLock, TryRLock and
+// TryAcquire look at the queue first and write a request only when it can
+// be granted, so a try that fails never stands in another's way: one round
+// trip when they fail, two when they succeed (one for a WriterPreferring or
+// ReaderPreferring RWMutex that nobody conflicting holds or waits for).
+// Unlock and Release take one
 // round trip. Barrier.Await takes two or three
 // (see its doc), Latch.CountDown one (two for the first countdown).
 //

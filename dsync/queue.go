@@ -105,6 +105,11 @@ func (q *queue) acquire(ctx context.Context, kind byte, weight int64, try bool) 
 			return h, err
 		}
 	}
+	if try && !q.orderOnly() {
+		if h, done, err := q.tryImmediate(ctx, key, v); done {
+			return h, err
+		}
+	}
 	lease := clientv3.WithLease(q.s.Lease())
 	rng := clientv3.OpGet(q.prefix, clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend))
 
@@ -228,6 +233,51 @@ func (q *queue) tryFirst(ctx context.Context, key string, v entryValue) (h holdi
 		return holding{}, false, nil
 	}
 	return holding{key: key, weight: v.weight, token: tresp.Header.Revision}, true, nil
+}
+
+// tryImmediate is tryFirst for the WriterPreferring and ReaderPreferring
+// RWMutex: the immediate transaction, which writes nothing when its
+// conditions fail; the snapshot it returns then decides whether the try
+// can be granted at all (if so, with done false, the caller goes on as
+// for any request, and its claim decides).
+func (q *queue) tryImmediate(ctx context.Context, key string, v entryValue) (h holding, done bool, err error) {
+	claimedV := v
+	claimedV.claimed = true
+	rng := clientv3.OpGet(q.prefix, clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend))
+	wctx, cancel := writeContext(ctx)
+	defer cancel()
+	resp, err := q.c.Txn(wctx).If(q.immediate(v.kind)...).
+		Then(clientv3.OpPut(key, claimedV.encode(), clientv3.WithLease(q.s.Lease())), rng).
+		Else(rng).
+		Commit()
+	if err != nil && errors.Is(leaseErr(err), ErrSessionLost) {
+		return holding{}, true, ErrSessionLost
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		q.remove(ctx, key) // the put may have been applied
+		return holding{}, true, err
+	}
+	rev := resp.Header.Revision
+	if resp.Succeeded {
+		st := &qstate{rev: rev, mine: rev}
+		if err := st.load(q, resp.Responses[1].GetResponseRange().Kvs); err != nil {
+			q.remove(ctx, key)
+			return holding{}, true, err
+		}
+		return holding{key: key, weight: v.weight, token: rev}, true, nil
+	}
+	st := &qstate{rev: rev, mine: rev + 1}
+	if err := st.load(q, resp.Responses[0].GetResponseRange().Kvs); err != nil {
+		return holding{}, true, err
+	}
+	st.entries = append(st.entries, entry{key: key, rev: rev + 1, v: v})
+	if !q.grantable(st, &st.entries[len(st.entries)-1]) {
+		return holding{}, true, ErrWouldBlock
+	}
+	return holding{}, false, nil
 }
 
 // immediate returns the conditions under which a new request of this kind

@@ -53,3 +53,51 @@ func TestTryAcquireNotFailedByOtherTries(t *testing.T) {
 	}
 	holder.Release(ctx, 1)
 }
+
+// TestTryRLockNotFailedByOtherTries: with only readers holding, a TryRLock
+// succeeds however many writers' TryLocks (that must fail) run beside it.
+func TestTryRLockNotFailedByOtherTries(t *testing.T) {
+	for _, p := range []dsync.Policy{dsync.WriterPreferring, dsync.ReaderPreferring} {
+		t.Run(p.String(), func(t *testing.T) {
+			ctx := testCtx(t)
+			name := uniqueName(t)
+			holder := dsync.NewRWMutex(newSession(t), name, p)
+			if _, err := holder.RLock(ctx); err != nil {
+				t.Fatal(err)
+			}
+			writer := dsync.NewRWMutex(newSession(t), name, p)
+			wctx, stop := context.WithCancel(ctx)
+			writerDone := make(chan struct{})
+			go func() {
+				defer close(writerDone)
+				for wctx.Err() == nil {
+					if _, err := writer.TryLock(wctx); err == nil {
+						t.Error("TryLock granted beside a reader")
+						return
+					}
+				}
+			}()
+			reader := dsync.NewRWMutex(newSession(t), name, p)
+			var failed int
+			for range 40 {
+				_, err := reader.TryRLock(ctx)
+				switch {
+				case errors.Is(err, dsync.ErrWouldBlock):
+					failed++
+				case err != nil:
+					t.Fatal(err)
+				default:
+					if err := reader.RUnlock(ctx); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			stop()
+			<-writerDone
+			if failed > 0 {
+				t.Errorf("TryRLock beside a reader failed %d of 40 times", failed)
+			}
+			holder.RUnlock(ctx)
+		})
+	}
+}
