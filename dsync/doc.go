@@ -69,12 +69,12 @@
 // once. A waiter opens a watch (plus one read if the queue moved meanwhile),
 // receives an event when it may proceed, and takes one more round trip to
 // claim its grant, which also yields its token. TryLock, TryRLock and
-// TryAcquire look at the queue first and write a request only when it can
-// be granted, so a try that fails never stands in another's way: one round
-// trip when they fail, two when they succeed (one for a WriterPreferring or
-// ReaderPreferring RWMutex that nobody conflicting holds or waits for).
-// Unlock and Release take one
-// round trip. Barrier.Await takes two or three
+// TryAcquire look at the queue before they write: a try that the queue
+// shows cannot be granted takes one round trip and writes nothing, so it
+// does not stand in the way of other tries; one that can be granted takes
+// two (one when the RWMutex is free of conflicting holders and waiters, up
+// to three when its snapshot went stale). Unlock and Release take one round
+// trip. Barrier.Await takes two or three
 // (see its doc), Latch.CountDown one (two for the first countdown).
 //
 // # Testing
