@@ -25,9 +25,10 @@ var ErrBrokenBarrier = errors.New("dsync: barrier is broken")
 // settings (permits, policy, parties or count), or when keys under a
 // primitive's prefix were not written by dsync. The call leaves the other
 // processes' state as it was. A request with other settings keeps its key in
-// etcd for a moment before it fails; a request that arrives meanwhile, while
-// that key is the oldest under the primitive's prefix, fails with
-// ErrMismatch too (trying again succeeds once the key is gone).
+// etcd for a moment before it fails; a request that reads the queue
+// meanwhile (on arrival, or again while it waits) and finds that key the
+// oldest under the primitive's prefix fails with ErrMismatch too (trying
+// again succeeds once the key is gone).
 var ErrMismatch = errors.New("dsync: primitive settings differ between processes")
 
 // leaseErr turns etcd's refusal of a write attached to a lease that no
