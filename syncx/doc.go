@@ -67,8 +67,9 @@
 //     and holds nothing: no lock, permit, value or wake-up is held by the
 //     caller, and none is lost. A grant that raced the cancellation is passed
 //     on: a lock or permits go to the next waiter, a Queue value stays for the
-//     next Take (a Put or Take skips a waiter whose ctx has ended), and a
-//     Signal wakes the next Cond waiter.
+//     next Take (a Put or Take skips a waiter whose ctx has ended, and Close
+//     gives such a waiter ctx.Err(), not ErrClosed), and a Signal wakes the
+//     next Cond waiter.
 //   - In particular, a ctx that is already done when the method is called
 //     makes it return ctx.Err() at once, without blocking, even if the wait
 //     is already satisfied: a free lock, available permits, room or a value
@@ -82,9 +83,11 @@
 //     returning, the method may report ctx.Err() and pass the grant on.
 //
 // Cond.Wait holds L again when it returns, also on error. Barrier.Await with
-// a ctx that ends breaks the round for every party, as documented there; a
-// recorded task panic is re-raised by WaitContext even when its ctx ended.
-// Every such method panics if its ctx is nil.
+// a ctx that ends breaks the round for every party, as documented there. A
+// WaitContext that saw the counter reach zero re-raises a recorded task
+// panic even if its ctx ended meanwhile (one whose ctx is already done when
+// it is called returns ctx.Err() at once, as any other). Every such method
+// panics if its ctx is nil.
 //
 // # Testing with testing/synctest
 //

@@ -21,9 +21,10 @@ import (
 // Waiting goroutines queue in arrival order, and Unlock wakes the first. As
 // in sync.Mutex, a woken waiter competes with goroutines that are just
 // arriving, which keeps the lock busy instead of idle while a waiter is being
-// scheduled; a waiter that has lost that race several times, or waited more
-// than a millisecond, is handed the lock directly by the next Unlock, so no
-// waiter starves. A goroutine blocked in Lock or LockContext is durably
+// scheduled. A woken waiter that loses keeps its place at the head of the
+// line; one that has lost that race several times, or waited more than a
+// millisecond, is handed the lock directly by the next Unlock, so no waiter
+// starves. A goroutine blocked in Lock or LockContext is durably
 // blocked in the sense of testing/synctest.
 type Mutex struct {
 	_ noCopy
@@ -177,8 +178,11 @@ func (m *Mutex) lockSlow(done <-chan struct{}) error {
 			since = time.Now()
 		}
 		w.ch, w.state = make(chan struct{}), waitWaiting
-		if w.val.starving {
-			m.q.pushFront(w) // it keeps its place at the head
+		if overtaken > 0 {
+			// Woken from the head and overtaken by a goroutine that was
+			// just arriving: it keeps its place at the head, ahead of the
+			// waiters that arrived after it.
+			m.q.pushFront(w)
 		} else {
 			m.q.pushBack(w)
 		}

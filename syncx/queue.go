@@ -202,8 +202,9 @@ func (q *Queue[T]) Len() int {
 // Close closes the queue: later Put and TryPut calls fail, blocked Put calls
 // return ErrClosed without queueing their values, and blocked Take calls
 // return ErrClosed (there are only blocked Take calls when the queue is
-// empty). Values already queued can still be taken. Closing a closed queue
-// does nothing: unlike a channel, Close may be called more than once, for
+// empty); a blocked call whose ctx had already ended returns ctx.Err().
+// Values already queued can still be taken. Closing a closed queue does
+// nothing: unlike a channel, Close may be called more than once, for
 // instance by each of several producers.
 func (q *Queue[T]) Close() {
 	q.mu.Lock()
@@ -216,6 +217,13 @@ func (q *Queue[T]) Close() {
 		for w := l.head; w != nil; w = l.head {
 			var zero T
 			w.val.v = zero
+			// A waiter whose ctx has already ended was not satisfied
+			// before it ended: by the cancellation rule it reports
+			// ctx.Err(), not ErrClosed, whoever runs first.
+			if closed(w.done) {
+				l.leave(w, waitAbandoned)
+				continue
+			}
 			w.val.err = ErrClosed
 			l.leave(w, waitGranted)
 		}

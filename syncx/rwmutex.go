@@ -402,6 +402,13 @@ func (rw *RWMutex) unlockSlow() {
 func (rw *RWMutex) runlockSlow(s int64) {
 	if s < 0 {
 		rw.state.Add(rwReader)
+		// While the count was below zero, others saw the lock as held
+		// (the flags in the low bits stayed exact): a writer may have
+		// queued, or a release may have failed to grant, with nobody left
+		// to grant later. Granting now puts the lock back as it was.
+		rw.mu.Lock()
+		rw.grantLocked(false)
+		rw.mu.Unlock()
 		panic("syncx: RUnlock of unlocked RWMutex")
 	}
 	rw.mu.Lock()
