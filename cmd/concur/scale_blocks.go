@@ -18,11 +18,6 @@ import (
 // barely touched; it is the rate the lab uses too.
 const scaleBlockRate = 10_000 // ns
 
-// waitPackages are where a goroutine blocks on behalf of its caller: the
-// site named is the first frame outside them, the caller that waited.
-var waitPackages = []string{"runtime", "internal/", "sync", "github.com/concurkit/concur/syncx",
-	"github.com/concurkit/concur/chans", "github.com/concurkit/concur/pool", "github.com/concurkit/concur/internal/"}
-
 // traceFrame is one line of a stack in go tool pprof -traces -lines output.
 type traceFrame struct{ fn, pos string }
 
@@ -85,49 +80,21 @@ func blockSite(stack []traceFrame) (string, bool) {
 		return "", false
 	}
 	j := 0
-	for j+1 < len(stack) && inWaitPackage(stack[j+1].fn) {
+	for j+1 < len(stack) && lab.InWaitPackage(stack[j+1].fn) {
 		j++
 	}
 	if j+1 >= len(stack) {
 		return "", false // the runtime's own (GC workers, timers)
 	}
 	caller := stack[j+1]
-	if p := funcPackage(caller.fn); p == "testing" || p == "main" {
+	if p := lab.FuncPackage(caller.fn); p == "testing" || p == "main" {
 		return "", false
 	}
-	where := stack[j].fn[strings.LastIndex(stack[j].fn, "/")+1:]
-	for prefix, name := range map[string]string{
-		"runtime.chansend": "channel send", "runtime.chanrecv": "channel receive",
-		"runtime.selectgo": "select", "runtime.block": "select {}", "runtime.semacquire": "semaphore",
-	} {
-		if strings.HasPrefix(where, prefix) {
-			where = name
-		}
-	}
+	where := lab.WaitName(stack[j].fn)
 	if caller.pos != "" {
 		where += " from " + filepath.Base(caller.pos)
 	}
 	return where, true
-}
-
-func inWaitPackage(fn string) bool {
-	p := funcPackage(fn)
-	for _, s := range waitPackages {
-		if p == s || strings.HasSuffix(s, "/") && strings.HasPrefix(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// funcPackage returns the import path of a function name "path/pkg.(*T).M".
-func funcPackage(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	dot := strings.Index(fn[slash+1:], ".")
-	if dot < 0 {
-		return fn
-	}
-	return fn[:slash+1+dot]
 }
 
 // topSites returns the three sites with the most time blocked, as shares of

@@ -159,8 +159,12 @@ func blockSnapshot() map[string]float64 {
 var syncPackages = []string{"runtime", "internal/", "sync", "github.com/concurkit/concur/syncx",
 	"github.com/concurkit/concur/chans", "github.com/concurkit/concur/pool", "github.com/concurkit/concur/internal/"}
 
-func inSync(fn string) bool {
-	p := pkgOf(fn)
+// InWaitPackage reports whether the function fn ("path/pkg.(*T).M") belongs
+// to a package where goroutines block on behalf of their callers: the
+// runtime, sync, and concur's own packages. The site of a wait is the
+// outermost such frame, and its caller is the frame after it.
+func InWaitPackage(fn string) bool {
+	p := FuncPackage(fn)
 	for _, s := range syncPackages {
 		if p == s || strings.HasSuffix(s, "/") && strings.HasPrefix(p, s) {
 			return true
@@ -199,23 +203,31 @@ func site(stack string) (string, bool) {
 		}
 	}
 	j := 0
-	for j+1 < len(frames) && inSync(fn(j+1)) {
+	for j+1 < len(frames) && InWaitPackage(fn(j+1)) {
 		j++
 	}
-	where := short(fn(j))
-	for prefix, name := range runtimeWaits {
-		if strings.HasPrefix(where, prefix) {
-			where = name
-		}
-	}
+	where := WaitName(fn(j))
 	if j+1 < len(frames) {
 		where += " from " + pos(j+1)
 	}
 	return where, true
 }
 
-// pkgOf returns the import path of a function name "path/pkg.(*T).M".
-func pkgOf(fn string) string {
+// WaitName names the blocking function fn as a reader knows it: the
+// runtime's entry points as "channel send", "select" and the like, any other
+// function by its package name and identifier.
+func WaitName(fn string) string {
+	where := short(fn)
+	for prefix, name := range runtimeWaits {
+		if strings.HasPrefix(where, prefix) {
+			return name
+		}
+	}
+	return where
+}
+
+// FuncPackage returns the import path of a function name "path/pkg.(*T).M".
+func FuncPackage(fn string) string {
 	slash := strings.LastIndex(fn, "/")
 	dot := strings.Index(fn[slash+1:], ".")
 	if dot < 0 {
