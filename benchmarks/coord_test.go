@@ -155,6 +155,5 @@ func benchBarrier(b *testing.B, parties int) {
 func BenchmarkBarrierRound8(b *testing.B) { benchBarrier(b, 8) }
 
 // One op is one round of GOMAXPROCS parties, one per processor: the shape
-// of phased computations with one worker per core, where concur's Barrier
-// spins briefly before parking.
+// of phased computations with one worker per core.
 func BenchmarkBarrierRoundGOMAXPROCS(b *testing.B) { benchBarrier(b, runtime.GOMAXPROCS(0)) }

@@ -2,7 +2,6 @@ package syncx
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -23,10 +22,7 @@ import (
 // had not arrived yet would start it too, so after a break the parties
 // usually stop or agree on a restart by other means.
 //
-// When the parties fit on the processors (parties <= GOMAXPROCS when the
-// Barrier is made), a waiting party first watches for the end of its round
-// for a moment before it parks, because the others are probably running and
-// about to arrive. A parked party is durably blocked in the sense of
+// A waiting party parks at once. A parked party is durably blocked in the sense of
 // testing/synctest: on a sync.Cond when its ctx can never end, otherwise on a
 // channel made for its round while it waits. A stream of rounds whose
 // contexts cannot end allocates nothing.
@@ -40,7 +36,6 @@ type Barrier struct {
 
 	parties int
 	action  func()
-	spin    bool // parties <= GOMAXPROCS at NewBarrier: spin briefly before parking
 
 	mu     sync.Mutex
 	round  *barrierRound // the round that arrivals join; guarded by mu
@@ -88,18 +83,12 @@ const (
 	barrierBroken
 )
 
-// How a waiting party spins, when the parties fit on the processors: it looks
-// at its round's state barrierSpinLoads times, then yields its processor,
-// barrierSpinYields times, before it parks. Yielding matters: when the party
-// that has yet to arrive is runnable on the same processor (the machine is
-// busy, or the runtime put it there), a spin of loads alone only delays it,
-// while a yield lets it run and arrive. Measured on a loaded 2-core machine,
-// loads alone made a 2-party round up to 8x slower than parking, and this mix
-// made it about 0.9x a sync.Cond barrier's round (see BENCHMARKS.md).
-const (
-	barrierSpinLoads  = 8
-	barrierSpinYields = 16
-)
+// A waiting party parks without spinning first. Spinning was measured and
+// rejected (BENCHMARKS.md): the goroutines of a round usually share one
+// processor, where the runtime hands the processor straight to a woken
+// party, so a spinning party mostly delays the one it waits for. On a quiet
+// 2-core machine a brief spin made a 2-party round 1.8x a sync.Cond
+// barrier's, against 1.3x without it.
 
 // NewBarrier returns a barrier for the given number of parties. If action is
 // not nil, it runs once per round, in the goroutine of the last party to
@@ -111,7 +100,6 @@ func NewBarrier(parties int, action func()) *Barrier {
 		panic("syncx: NewBarrier with fewer than 1 party")
 	}
 	b := &Barrier{parties: parties, action: action, round: &barrierRound{}}
-	b.spin = parties > 1 && parties <= runtime.GOMAXPROCS(0)
 	b.cond.L = (*unlocker)(&b.mu)
 	return b
 }
@@ -221,21 +209,6 @@ func (b *Barrier) completeLocked(r *barrierRound) error {
 // returns barrierGathering if done is closed first. b.mu is held on entry and
 // released on return.
 func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
-	if b.spin {
-		// Each party probably has a processor of its own, and the others
-		// are about to arrive: watching the state for a moment is much
-		// cheaper than parking and being woken.
-		b.mu.Unlock()
-		for range barrierSpinYields {
-			for range barrierSpinLoads {
-				if s := r.state.Load(); s != barrierGathering {
-					return s
-				}
-			}
-			runtime.Gosched()
-		}
-		b.mu.Lock()
-	}
 	// The state of r changes only under b.mu, so checking it and taking a
 	// place in cond (or making ch) in one critical section loses no wake-up.
 	if done == nil {
