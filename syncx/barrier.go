@@ -83,13 +83,6 @@ const (
 	barrierBroken
 )
 
-// A waiting party parks without spinning first. Spinning was measured and
-// rejected (BENCHMARKS.md): the goroutines of a round usually share one
-// processor, where the runtime hands the processor straight to a woken
-// party, so a spinning party mostly delays the one it waits for. On a quiet
-// 2-core machine a brief spin made a 2-party round 1.8x a sync.Cond
-// barrier's, against 1.3x without it.
-
 // NewBarrier returns a barrier for the given number of parties. If action is
 // not nil, it runs once per round, in the goroutine of the last party to
 // arrive, after all parties have arrived and before any of them is released.
@@ -208,6 +201,12 @@ func (b *Barrier) completeLocked(r *barrierRound) error {
 // waitLocked waits until round r ends and returns its final state, or
 // returns barrierGathering if done is closed first. b.mu is held on entry and
 // released on return.
+//
+// It parks without spinning first. A brief spin was measured and removed
+// (BENCHMARKS.md): on an idle 2-core machine it made a 2-party round about
+// 1.8-2x a sync.Cond barrier's, against 1.3x without it; most likely because
+// the parties' goroutines share one processor, where a woken party runs
+// next, so a spinning party only delays the one it waits for.
 func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
 	// The state of r changes only under b.mu, so checking it and taking a
 	// place in cond (or making ch) in one critical section loses no wake-up.
