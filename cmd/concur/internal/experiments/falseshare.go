@@ -170,7 +170,11 @@ func falseSharingVerdict(r Result) Verdict {
 		v.Outcome = Inconclusive
 		b.WriteString(". Inconclusive: the repetitions overlap")
 		b.WriteString(noiseNote("one goroutine on padded counters", p.Points[0]))
-		b.WriteString("; and two virtual CPUs that are hyperthreads of one core share its cache, so between them no line travels")
+		if r.Cores == 2 {
+			// Only a possibility: the experiment cannot tell whether the
+			// two CPUs are hyperthreads of one core.
+			b.WriteString("; if this machine's two virtual CPUs are hyperthreads of one core, they share its cache and no line travels between them")
+		}
 	}
 	b.WriteString(".")
 	v.Text = b.String()
