@@ -234,7 +234,7 @@ func switchVerdict(r Result) Verdict {
 		b.WriteString(". Supported: goroutine < thread < process beyond the spread")
 	case userCheaper:
 		v.Outcome = Partly
-		b.WriteString(". Partly: a goroutine switch is much cheaper than a thread switch, but a process switch is not dearer than a thread switch beyond the spread here: both are the kernel waking a sleeping thread, and a CPU that tags its TLB entries by address space (PCID) makes changing address space cheap")
+		b.WriteString(". Partly: a goroutine switch is much cheaper than a thread switch, but a process switch is not dearer than a thread switch beyond the spread here. A likely reason, which this experiment does not measure: both are the kernel waking a sleeping thread, and on a CPU that tags its TLB entries by address space (PCID) changing address space is cheap")
 	case tg.Distinct && tg.Median < 1:
 		v.Outcome = Contradicted
 		b.WriteString(". Contradicted: goroutines switched more slowly than threads")
