@@ -3,7 +3,6 @@ package syncx
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 
 	"github.com/concurkit/concur/internal/check"
 )
@@ -37,43 +36,43 @@ type Barrier struct {
 	parties int
 	action  func()
 
+	// mu guards everything below and every field of every round. A round's
+	// parties read its outcome under mu, as the textbook sync.Cond barrier
+	// does: measured, that costs less than reading it with atomics and
+	// counting departures with atomics.
 	mu     sync.Mutex
-	round  *barrierRound // the round that arrivals join; guarded by mu
+	round  *barrierRound // the round that arrivals join
 	broken bool          // the last round broke and no arrival has come since
 
 	// cond is where parties whose ctx can never end sleep, whatever their
 	// round; its Broadcast wakes them all and each rechecks its own round.
-	// Its Locker is an unlocker of mu: it releases mu after the waiter has
-	// taken its place in the cond, and takes nothing back.
+	// Its Locker is mu.
 	cond sync.Cond
 
 	// spare is a round whose parties have all left Await, kept for reuse
 	// so that a steady stream of rounds allocates nothing.
-	spare atomic.Pointer[barrierRound]
+	spare *barrierRound
 }
 
-// barrierRound is one round. A round object is reused only once every party
-// that joined it has left Await (see depart), so a party only ever sees the
-// state of its own round, and a late cancellation can reach only the round it
-// belongs to, never the next one.
+// barrierRound is one round; its fields are guarded by the Barrier's mu. A
+// round object is reused only once every party that joined it has read its
+// outcome (see departLocked), so a party only ever sees the state of its own
+// round, and a late cancellation can reach only the round it belongs to,
+// never the next one.
 type barrierRound struct {
-	count int // parties arrived so far; guarded by b.mu, final once the round ends
+	count int    // parties arrived so far; final once the round ends
+	state uint32 // barrierGathering until the round completes or breaks
+	left  int    // parties that have finished with this round
 
-	// state is barrierGathering until the round completes or breaks. It
-	// changes only under b.mu; a woken party loads it without the lock.
-	state atomic.Uint32
-	left  atomic.Int64 // parties that have finished with this round
-
-	// ch is made, under b.mu, by the first party of the round that waits
-	// with a ctx that can end, so that it blocks on a channel made when its
-	// wait began; it is closed when the round ends.
+	// ch is made by the first party of the round that waits with a ctx
+	// that can end, so that it blocks on a channel made when its wait
+	// began; it is closed when the round ends.
 	ch chan struct{}
 
 	// dones holds the ctx.Done() channels of the parties waiting in the
-	// round whose ctx can end; guarded by b.mu. The last arrival looks at
-	// them before it completes the round: a party whose ctx ended first
-	// breaks the round instead. Its storage is kept when the round is
-	// reused.
+	// round whose ctx can end. The last arrival looks at them before it
+	// completes the round: a party whose ctx ended first breaks the round
+	// instead. Its storage is kept when the round is reused.
 	dones []<-chan struct{}
 }
 
@@ -93,7 +92,7 @@ func NewBarrier(parties int, action func()) *Barrier {
 		panic("syncx: NewBarrier with fewer than 1 party")
 	}
 	b := &Barrier{parties: parties, action: action, round: &barrierRound{}}
-	b.cond.L = (*unlocker)(&b.mu)
+	b.cond.L = &b.mu
 	return b
 }
 
@@ -143,23 +142,24 @@ func (b *Barrier) Await(ctx context.Context) (arrival int, err error) {
 	state := b.waitLocked(r, done)
 	if state == barrierGathering {
 		// ctx ended first.
-		b.mu.Lock()
 		if b.round == r {
 			// Still gathering: this party's ctx breaks the round.
 			b.breakLocked()
+			b.departLocked(r)
 			b.mu.Unlock()
-			b.depart(r)
 			return 0, ctx.Err()
 		}
-		// The round had already completed or broken when ctx ended; its
-		// outcome stands. It is settled once the last arrival's action has
-		// returned, which closes ch.
+		// The round has already completed and its action is running; its
+		// outcome stands. It is settled once the action has returned,
+		// which closes ch.
 		ch := r.ch
 		b.mu.Unlock()
 		<-ch
-		state = r.state.Load()
+		b.mu.Lock()
+		state = r.state
 	}
-	b.depart(r)
+	b.departLocked(r)
+	b.mu.Unlock()
 	if state == barrierBroken {
 		if closed(done) {
 			// Our ctx may have ended before the round broke (the last
@@ -179,55 +179,40 @@ func (b *Barrier) completeLocked(r *barrierRound) error {
 	for _, d := range r.dones {
 		if closed(d) {
 			b.breakLocked()
+			b.departLocked(r)
 			b.mu.Unlock()
-			b.depart(r)
 			return ErrBrokenBarrier
 		}
 	}
 	b.round = b.newRound()
-	if b.action == nil {
-		ch := b.endLocked(r, barrierReleased)
-		b.mu.Unlock()
-		b.wake(ch)
-	} else {
+	if b.action != nil {
 		b.mu.Unlock()
 		b.runAction(r)
-		b.end(r, barrierReleased)
+		b.mu.Lock()
 	}
-	b.depart(r)
+	b.endLocked(r, barrierReleased)
+	b.departLocked(r)
+	b.mu.Unlock()
 	return nil
 }
 
 // waitLocked waits until round r ends and returns its final state, or
-// returns barrierGathering if done is closed first. b.mu is held on entry and
-// released on return.
+// returns barrierGathering if done is closed first (or closed while r's action
+// runs). b.mu is held on entry and on return.
 //
-// It parks without spinning first. A brief spin was measured and removed
-// (BENCHMARKS.md): on an idle 2-core machine it made a 2-party round about
-// 1.8-2x a sync.Cond barrier's, against 1.3x without it; most likely because
-// the parties' goroutines share one processor, where a woken party runs
-// next, so a spinning party only delays the one it waits for.
+// It parks without spinning first. Spinning was measured and removed
+// (BENCHMARKS.md): on an idle 2-core machine a brief spin made a 2-party
+// round about 1.8-2x a sync.Cond barrier's. Parked parties share one
+// processor, where a woken party runs next and a round is one goroutine
+// switch; a spinning party only delays a partner queued behind it, and a
+// signal between that machine's two cores usually cost as much as the whole
+// round on one processor.
 func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
-	// The state of r changes only under b.mu, so checking it and taking a
-	// place in cond (or making ch) in one critical section loses no wake-up.
 	if done == nil {
-		for {
-			if s := r.state.Load(); s != barrierGathering {
-				b.mu.Unlock()
-				return s
-			}
-			// Wait unlocks b.mu after registering this party.
+		for r.state == barrierGathering {
 			b.cond.Wait()
-			if s := r.state.Load(); s != barrierGathering {
-				return s
-			}
-			// Woken by the end of another round: sleep again.
-			b.mu.Lock()
 		}
-	}
-	if s := r.state.Load(); s != barrierGathering {
-		b.mu.Unlock()
-		return s
+		return r.state
 	}
 	if r.ch == nil {
 		r.ch = make(chan struct{})
@@ -236,61 +221,46 @@ func (b *Barrier) waitLocked(r *barrierRound, done <-chan struct{}) uint32 {
 	b.mu.Unlock()
 	select {
 	case <-ch:
-		return r.state.Load()
 	case <-done:
-		return barrierGathering
 	}
+	b.mu.Lock()
+	return r.state
 }
 
 // endLocked sets the final state of round r, which no longer accepts
-// arrivals, and returns the channel to close, if any; b.mu is held. The
-// caller then calls wake.
-func (b *Barrier) endLocked(r *barrierRound, state uint32) chan struct{} {
-	r.state.Store(state)
-	return r.ch
-}
-
-// wake wakes the parties sleeping in a round that has just ended.
-func (b *Barrier) wake(ch chan struct{}) {
+// arrivals, and wakes its parties; b.mu is held.
+func (b *Barrier) endLocked(r *barrierRound, state uint32) {
+	r.state = state
 	b.cond.Broadcast()
-	if ch != nil {
-		close(ch)
+	if r.ch != nil {
+		close(r.ch)
 	}
-}
-
-// end is endLocked and wake for a caller that does not hold b.mu.
-func (b *Barrier) end(r *barrierRound, state uint32) {
-	b.mu.Lock()
-	ch := b.endLocked(r, state)
-	b.mu.Unlock()
-	b.wake(ch)
 }
 
 // newRound returns a fresh round, reusing the spare one if there is; b.mu is
 // held.
 func (b *Barrier) newRound() *barrierRound {
-	r := b.spare.Swap(nil)
+	r := b.spare
 	if r == nil {
 		return &barrierRound{}
 	}
+	b.spare = nil
 	r.count = 0
+	r.state = barrierGathering
+	r.left = 0
 	r.ch = nil
 	clear(r.dones)
 	r.dones = r.dones[:0]
-	r.state.Store(barrierGathering)
-	r.left.Store(0)
 	return r
 }
 
-// depart records that a party that joined round r has finished with it; the
-// last one to do so keeps r for reuse. The round has ended, so its count is
-// final.
-func (b *Barrier) depart(r *barrierRound) {
-	// Read count before leaving: once this party is counted as gone, the
-	// last party to leave may hand r over for reuse, which resets count.
-	count := int64(r.count)
-	if r.left.Add(1) == count {
-		b.spare.CompareAndSwap(nil, r)
+// departLocked records that a party that joined round r has finished with
+// it; the last one to do so keeps r for reuse. The round has ended, so its
+// count is final. b.mu is held.
+func (b *Barrier) departLocked(r *barrierRound) {
+	r.left++
+	if r.left == r.count && b.spare == nil {
+		b.spare = r
 	}
 }
 
@@ -302,10 +272,9 @@ func (b *Barrier) runAction(r *barrierRound) {
 		if !ok {
 			b.mu.Lock()
 			b.broken = true
-			ch := b.endLocked(r, barrierBroken)
+			b.endLocked(r, barrierBroken)
+			b.departLocked(r)
 			b.mu.Unlock()
-			b.wake(ch)
-			b.depart(r)
 		}
 	}()
 	b.action()
@@ -315,8 +284,7 @@ func (b *Barrier) runAction(r *barrierRound) {
 // breakLocked breaks the current round: its parties are released with
 // ErrBrokenBarrier and later arrivals start a new round. b.mu is held.
 func (b *Barrier) breakLocked() {
-	r := b.round
-	b.wake(b.endLocked(r, barrierBroken))
+	b.endLocked(b.round, barrierBroken)
 	b.round = b.newRound()
 	b.broken = true
 }
