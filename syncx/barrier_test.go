@@ -271,3 +271,56 @@ func BenchmarkBarrier(b *testing.B) {
 	}
 	wg.Wait()
 }
+
+// A ctx that ends while the round's action runs comes after the round
+// completed: the waiting parties, whichever way they sleep, are released when
+// the action returns, and the next round is unaffected.
+func TestBarrierCancelDuringActionKeepsOutcome(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inAction, finish := make(chan struct{}), make(chan struct{})
+		first := true
+		b := syncx.NewBarrier(3, func() {
+			if first {
+				first = false
+				close(inAction)
+				<-finish
+			}
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		results := make(chan error, 2)
+		go func() { _, err := b.Await(ctx); results <- err }()
+		go func() { _, err := b.Await(context.Background()); results <- err }()
+		synctest.Wait()
+		last := make(chan error, 1)
+		go func() { _, err := b.Await(context.Background()); last <- err }()
+		<-inAction
+		cancel()
+		synctest.Wait()
+		select {
+		case err := <-results:
+			t.Fatalf("a party returned (%v) before the action did", err)
+		default:
+		}
+		close(finish)
+		for range 2 {
+			if err := <-results; err != nil {
+				t.Fatalf("waiting party: %v, want nil: the round completed before ctx ended", err)
+			}
+		}
+		if err := <-last; err != nil {
+			t.Fatalf("last arrival: %v", err)
+		}
+		if b.Broken() {
+			t.Fatal("Broken after a completed round")
+		}
+		next := make(chan error, 3)
+		for range 3 {
+			go func() { _, err := b.Await(context.Background()); next <- err }()
+		}
+		for range 3 {
+			if err := <-next; err != nil {
+				t.Fatalf("next round: %v", err)
+			}
+		}
+	})
+}
