@@ -201,7 +201,8 @@ func (b *spinBarrier) await() {
 //   - yield-1P: one runtime.Gosched from one goroutine to another at
 //     GOMAXPROCS=1: the same for a design that yields instead of parking.
 //
-// A round costs at least the smallest of spin-round, switch and yield-1P.
+// A round must either signal between processors or switch goroutines on one,
+// so it costs about the smallest of spin-round, switch and yield-1P or more.
 func BenchmarkBarrierFloor(b *testing.B) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		b.Skip("needs GOMAXPROCS >= 2")
